@@ -1,0 +1,3 @@
+import MDEBatchCore
+
+print("mdebatch-bench \(MDEBatchVersion.current)")
