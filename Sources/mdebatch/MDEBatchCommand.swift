@@ -9,6 +9,10 @@ struct MDEBatchCommand: AsyncParsableCommand {
         abstract: "Run Microsoft Defender for Endpoint 'Stop and quarantine file' actions in bulk.",
         version: MDEBatchVersion.current,
         subcommands: [
+            RunCommand.self,
+            ValidateCommand.self,
+            ResumeCommand.self,
+            JobsCommand.self,
             EmulatorCommand.self,
         ]
     )

@@ -1,0 +1,27 @@
+/// How a run of a job ended.
+public struct JobOutcome: Sendable {
+    public var job: JobRecord
+    public var counts: JobCounts
+    /// Why it stopped early; nil when it ran to the end.
+    public var stopReason: StopReason?
+    /// Requests this process sent for the job's rows.
+    public var requests: Int
+    /// HTTP 429 answers seen.
+    public var rateLimited: Int
+
+    public init(job: JobRecord, counts: JobCounts, stopReason: StopReason?, requests: Int, rateLimited: Int) {
+        self.job = job
+        self.counts = counts
+        self.stopReason = stopReason
+        self.requests = requests
+        self.rateLimited = rateLimited
+    }
+
+    /// Rows still to do.
+    public var openRows: Int { counts["pending"] + counts["sending"] }
+
+    /// Rows that failed or were rejected at ingest (exit 1 when the job is complete).
+    public var problemRows: Int { counts["failed"] + counts["invalid"] }
+
+    public var isComplete: Bool { openRows == 0 }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// How a job sends: limits, pacing, retries and stop conditions (SPEC §5–§6).
+public struct JobSettings: Sendable {
+    public var policy: QuotaPolicy
+    /// Requests that may overlap, so a burst does not wait on latency.
+    public var concurrency: Int
+    /// Bounds each call.
+    public var requestTimeout: TimeInterval
+    public var retry: RetryPolicy
+    /// A just-created action can be invisible to reads for this long after its send;
+    /// "not found" counts only after it.
+    public var visibilityDelay: TimeInterval
+    /// Append ` [mdebatch JOB]` to every comment, so the job's actions are findable.
+    public var commentTag: Bool
+    /// Stop sending at this instant (exit 75, resumable).
+    public var deadline: Date?
+    /// Stop after this many requests in this process (exit 75, resumable).
+    public var maxRequests: Int?
+    /// How far before its first send a lookup searches, for clock skew.
+    public var lookupSkew: TimeInterval
+    /// Consecutive transport-level failures after which the API counts as unreachable.
+    public var unreachableAfter: Int
+    /// How long in-flight calls may finish after a stop before they are cancelled.
+    public var grace: TimeInterval
+
+    public init(
+        policy: QuotaPolicy = .mdeDefault, concurrency: Int = 8, requestTimeout: TimeInterval = 30,
+        retry: RetryPolicy = RetryPolicy(), visibilityDelay: TimeInterval = 120, commentTag: Bool = true,
+        deadline: Date? = nil, maxRequests: Int? = nil, lookupSkew: TimeInterval = 600, unreachableAfter: Int = 12,
+        grace: TimeInterval = 10
+    ) {
+        self.policy = policy
+        self.concurrency = concurrency
+        self.requestTimeout = requestTimeout
+        self.retry = retry
+        self.visibilityDelay = visibilityDelay
+        self.commentTag = commentTag
+        self.deadline = deadline
+        self.maxRequests = maxRequests
+        self.lookupSkew = lookupSkew
+        self.unreachableAfter = unreachableAfter
+        self.grace = grace
+    }
+
+    /// The comment the API receives for a row of `jobId`.
+    public func comment(_ comment: String, jobId: String) -> String {
+        commentTag ? "\(comment) [mdebatch \(jobId)]" : comment
+    }
+}

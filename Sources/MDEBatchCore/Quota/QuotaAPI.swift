@@ -1,0 +1,7 @@
+/// The MDE APIs that each have their own limits (MDE-API.md §5: "per API").
+public enum QuotaAPI: String, Sendable, Codable, CaseIterable {
+    case stopAndQuarantine = "StopAndQuarantineFile"
+    case cancel = "CancelMachineAction"
+    case listActions = "ListMachineActions"
+    case getAction = "GetMachineAction"
+}

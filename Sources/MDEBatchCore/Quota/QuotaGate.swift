@@ -1,0 +1,85 @@
+import Foundation
+
+/// Hands out quota slots from the persisted ledger, and sleeps when there are none.
+///
+/// The decision itself is `SlidingWindowLedger.decide`, a pure function of the ledger
+/// and `now`; this type only asks the store (one transaction per reservation, so every
+/// process on the state file sees every call) and sleeps on the injected clock.
+public struct QuotaGate: Sendable {
+    public let store: StateStore
+    public let clock: any WallClock
+    public let tenant: String
+    public let policy: QuotaPolicy
+    public let requestTimeout: TimeInterval
+    /// How long to wait before looking again when only calls in flight block a window.
+    public var inFlightPoll: TimeInterval = 0.5
+
+    public init(store: StateStore, clock: any WallClock, tenant: String, policy: QuotaPolicy, requestTimeout: TimeInterval) {
+        self.store = store
+        self.clock = clock
+        self.tenant = tenant
+        self.policy = policy
+        self.requestTimeout = requestTimeout
+    }
+
+    /// A reserved slot: the call may leave now.
+    public struct Slot: Sendable, Equatable {
+        public var attemptId: Int64
+        public var ledgerId: Int64
+        public var sentAt: Date
+    }
+
+    /// Waits for a slot of `api` and reserves it; for `.send`, marks the row `sending` in the
+    /// same transaction.
+    ///
+    /// - Returns: nil when the job is stopping or the row is no longer sendable.
+    public func reserve(_ purpose: SlotPurpose, jobId: String, api: QuotaAPI, stop: StopController) async throws -> Slot? {
+        let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
+        while !stop.isStopping {
+            let now = clock.now
+            let policy = self.policy
+            let reservation = try store.reserveSlot(
+                for: purpose, jobId: jobId, tenant: tenant, api: api.rawValue, now: now,
+                requestTimeout: requestTimeout, lookback: lookback
+            ) { entries, pausedUntil in
+                Self.decide(entries: entries, pausedUntil: pausedUntil, policy: policy, now: now)
+            }
+            switch reservation {
+            case .granted(let attemptId, let ledgerId):
+                return Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: now)
+            case .wait(let until):
+                try await stop.sleep(until: until, on: clock)
+            case .waitForCompletion:
+                try await stop.sleep(until: now.addingTimeInterval(inFlightPoll), on: clock)
+            case .notSendable:
+                return nil
+            }
+        }
+        return nil
+    }
+
+    /// The pure decision: a 429 pause first, then both windows.
+    static func decide(entries: [LedgerEntry], pausedUntil: Date?, policy: QuotaPolicy, now: Date) -> SlotDecision {
+        if let pausedUntil, pausedUntil > now { return .wait(until: pausedUntil) }
+        let calls = entries.map { LedgerCall(sentAt: $0.sentAt, completedAt: $0.completion(at: now)) }
+        switch SlidingWindowLedger.decide(calls: calls, policy: policy, now: now) {
+        case .granted: return .go
+        case .wait(let until): return .wait(until: until)
+        case .waitForCompletion: return .waitForCompletion
+        }
+    }
+
+    /// Calls counted in each window right now, and when the next slot frees (for progress).
+    public func usage(api: QuotaAPI) throws -> [(limit: RateLimit, used: Int)] {
+        let now = clock.now
+        let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
+        let entries = try store.ledgerEntries(tenant: tenant, api: api.rawValue, since: now.addingTimeInterval(-lookback))
+        return policy.limits.map { limit in
+            let used = entries.filter { entry in
+                guard let completion = entry.completion(at: now) else { return true }
+                return completion.addingTimeInterval(limit.window) > now
+            }.count
+            return (limit, used)
+        }
+    }
+}

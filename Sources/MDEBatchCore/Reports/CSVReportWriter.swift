@@ -1,0 +1,80 @@
+import Foundation
+
+/// Writes a job's rows as the CSV report of SPEC §7.
+///
+/// Columns are fixed and in this order; times are UTC ISO-8601; fields are quoted per
+/// RFC 4180 when needed; a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
+/// tab, carriage return at the start) gets a leading `'`, so opening a report never runs
+/// anything an attacker put in a comment.
+public struct CSVReportWriter: Sendable {
+    public static let columns = [
+        "job", "source", "line", "machine_id", "sha1", "comment", "outcome", "action_id", "action_status",
+        "http_status", "error_code", "error_message", "attempts", "first_sent_at", "submitted_at", "cancel_status",
+    ]
+
+    public init() {}
+
+    /// Writes the whole report of `jobId` to `path` (atomically: a temporary file renamed).
+    public func write(jobId: String, store: StateStore, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: temporary)
+        do {
+            try write(jobId: jobId, store: store) { chunk in try handle.write(contentsOf: chunk) }
+            try handle.close()
+            if FileManager.default.fileExists(atPath: url.path) {
+                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+            } else {
+                try FileManager.default.moveItem(at: temporary, to: url)
+            }
+        } catch {
+            try? handle.close()
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Streams the report in chunks of about a thousand rows.
+    public func write(jobId: String, store: StateStore, chunk: (Data) throws -> Void) throws {
+        var text = Self.columns.joined(separator: ",") + "\r\n"
+        var after: Int64 = 0
+        while true {
+            let rows = try store.rows(jobId: jobId, afterId: after, limit: 1000)
+            guard let last = rows.last else { break }
+            for row in rows { text += line(for: row) }
+            try chunk(Data(text.utf8))
+            text = ""
+            after = last.id
+        }
+        if !text.isEmpty { try chunk(Data(text.utf8)) }
+    }
+
+    func line(for row: RowRecord) -> String {
+        let cells: [String?] = [
+            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome, row.actionId,
+            row.actionStatus, row.httpStatus.map(String.init), row.errorCode, row.errorMessage, String(row.attempts),
+            row.firstSentAt.map(ReportTime.format), row.submittedAt.map(ReportTime.format), row.cancelStatus,
+        ]
+        return cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n"
+    }
+
+    /// One CSV cell: neutralized if it looks like a formula, quoted if it needs to be.
+    public static func cell(_ value: String) -> String {
+        var value = value
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
+            value = "'" + value
+        }
+        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return value
+    }
+}
+
+/// UTC ISO-8601 times for reports.
+public enum ReportTime {
+    public static func format(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The lines `run` and `resume` print when they end.
+public struct RunSummary: Sendable {
+    public var outcome: JobOutcome
+    public var reportPath: String?
+    /// The exact command that resumes this job.
+    public var resumeCommand: String
+
+    public init(outcome: JobOutcome, reportPath: String?, resumeCommand: String) {
+        self.outcome = outcome
+        self.reportPath = reportPath
+        self.resumeCommand = resumeCommand
+    }
+
+    public func render() -> String {
+        let counts = outcome.counts
+        let order = ["submitted", "already-pending", "failed", "invalid", "duplicate", "already-submitted", "pending", "sending"]
+        let parts = order.compactMap { key -> String? in
+            let n = counts[key]
+            return n > 0 ? "\(n) \(key)" : nil
+        }
+        var lines: [String] = []
+        let id = outcome.job.id
+        if let reason = outcome.stopReason {
+            lines.append("Job \(id) stopped: \(reason).")
+            lines.append("  " + parts.joined(separator: ", ") + ".")
+            if outcome.openRows > 0 {
+                lines.append("  \(outcome.openRows) rows still to do; nothing was lost, and nothing will be sent twice.")
+            }
+        } else if outcome.isComplete {
+            lines.append("Job \(id) complete: " + parts.joined(separator: ", ") + ".")
+        } else {
+            lines.append("Job \(id) not finished: " + parts.joined(separator: ", ") + ".")
+        }
+        lines.append("  \(outcome.requests) requests sent in this run, \(outcome.rateLimited) answered 429.")
+        if let reportPath { lines.append("Report: \(reportPath)") }
+        if !outcome.isComplete || outcome.stopReason != nil {
+            lines.append("Resume with: \(resumeCommand)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

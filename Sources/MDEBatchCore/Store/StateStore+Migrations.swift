@@ -1,0 +1,94 @@
+import GRDB
+
+extension StateStore {
+    /// Named migrations, only ever appended.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-jobsRowsAttemptsLedger") { db in
+            try db.create(table: "job") { t in
+                t.primaryKey("id", .text)
+                t.column("kind", .text).notNull()
+                t.column("fingerprint", .text).notNull()
+                t.column("inputs", .text).notNull()
+                t.column("options", .text).notNull()
+                t.column("tenant", .text)
+                t.column("apiBase", .text)
+                t.column("parentJobId", .text).references("job")
+                t.column("createdAt", .datetime).notNull()
+                t.column("updatedAt", .datetime).notNull()
+                t.column("state", .text).notNull()
+                t.column("rowCount", .integer).notNull().defaults(to: 0)
+            }
+            try db.create(table: "jobRow") { t in
+                t.primaryKey("id", .integer)
+                t.column("jobId", .text).notNull().references("job")
+                t.column("source", .text).notNull()
+                t.column("line", .integer).notNull()
+                t.column("machineId", .text).notNull()
+                t.column("sha1", .text).notNull()
+                t.column("comment", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("targetActionId", .text)
+                t.column("errorCode", .text)
+                t.column("errorMessage", .text)
+                t.column("errorTarget", .text)
+                t.column("actionId", .text)
+                t.column("actionStatus", .text)
+                t.column("adopted", .boolean).notNull().defaults(to: false)
+                t.column("httpStatus", .integer)
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("firstSentAt", .datetime)
+                t.column("lastSentAt", .datetime)
+                t.column("submittedAt", .datetime)
+                t.column("nextAttemptAt", .datetime)
+                t.column("inDoubtSince", .datetime)
+                t.column("cancelStatus", .text)
+            }
+            // Rows of one job are inserted in one transaction, so they are one contiguous
+            // rowid range; the job's work queue walks that range. Only small partial
+            // indexes, so a million-row ingest does not pay for random-key B-trees.
+            try db.create(index: "jobRow_job", on: "jobRow", columns: ["jobId", "id"])
+            try db.create(
+                index: "jobRow_inFlight", on: "jobRow", columns: ["machineId", "sha1"],
+                condition: Column("state") == "sending" || Column("state") == "submitted")
+            try db.create(
+                index: "jobRow_action", on: "jobRow", columns: ["actionId"],
+                condition: Column("actionId") != nil)
+            try db.create(table: "attempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("jobId", .text).notNull().references("job")
+                t.column("rowId", .integer).references("jobRow")
+                t.column("api", .text).notNull()
+                t.column("startedAt", .datetime).notNull()
+                t.column("finishedAt", .datetime)
+                t.column("outcome", .text)
+                t.column("httpStatus", .integer)
+                t.column("errorCode", .text)
+                t.column("errorMessage", .text)
+                t.column("errorTarget", .text)
+                t.column("retryAfter", .double)
+            }
+            try db.create(index: "attempt_row", on: "attempt", columns: ["rowId"])
+            try db.create(table: "ledgerEntry") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("tenant", .text).notNull()
+                t.column("api", .text).notNull()
+                t.column("sentAt", .datetime).notNull()
+                t.column("completedAt", .datetime)
+                // A call never lasts longer than its time-out: an entry left in flight by a
+                // process that died counts as completed at this instant.
+                t.column("deadline", .datetime).notNull()
+            }
+            try db.create(index: "ledgerEntry_window", on: "ledgerEntry", columns: ["tenant", "api", "sentAt"])
+            try db.create(table: "apiPause") { t in
+                // A 429's Retry-After pauses an API for everyone on this tenant.
+                t.column("tenant", .text).notNull()
+                t.column("api", .text).notNull()
+                t.column("until", .datetime).notNull()
+                t.primaryKey(["tenant", "api"])
+            }
+        }
+        // Migrations for future versions are appended here.
+        return migrator
+    }
+}

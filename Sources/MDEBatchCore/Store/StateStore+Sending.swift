@@ -1,0 +1,273 @@
+import Foundation
+import GRDB
+
+/// The pure quota verdict a reservation asks for.
+public enum SlotDecision: Sendable, Equatable {
+    case go
+    case wait(until: Date)
+    case waitForCompletion
+}
+
+/// What a reserved call is for.
+public enum SlotPurpose: Sendable, Equatable {
+    /// Sending the row's own request: the row becomes `sending` in the same transaction.
+    case send(rowId: Int64)
+    /// A lookup (list or read) on behalf of a row, or of the job: the row does not change.
+    case lookup(rowId: Int64?)
+
+    var rowId: Int64? {
+        switch self {
+        case .send(let rowId): return rowId
+        case .lookup(let rowId): return rowId
+        }
+    }
+}
+
+/// The answer of a reservation: go, or come back later.
+public enum Reservation: Sendable, Equatable {
+    /// The row is `sending`, its attempt and ledger entry are committed.
+    case granted(attemptId: Int64, ledgerId: Int64)
+    /// No slot before this instant (a window is full, or the API is paused after a 429).
+    case wait(until: Date)
+    /// Only calls still in flight block the window: try again when one completes.
+    case waitForCompletion
+    /// The row is no longer in a state that may be sent (another process took it).
+    case notSendable
+}
+
+/// How a call ended, for the row, the attempt and the ledger in one transaction.
+public struct CallRecord: Sendable {
+    public var outcome: String
+    public var httpStatus: Int?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var errorTarget: String?
+    public var retryAfter: Double?
+
+    public init(outcome: String, httpStatus: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, errorTarget: String? = nil, retryAfter: Double? = nil) {
+        self.outcome = outcome
+        self.httpStatus = httpStatus
+        self.errorCode = errorCode
+        self.errorMessage = errorMessage
+        self.errorTarget = errorTarget
+        self.retryAfter = retryAfter
+    }
+}
+
+/// What becomes of the row after a call.
+public enum RowUpdate: Sendable, Equatable {
+    /// The action exists: keep its id.
+    case submitted(actionId: String, actionStatus: String?, adopted: Bool)
+    /// Try again at `at`; `inDoubt` when the call may have created an action.
+    case retry(at: Date, inDoubt: Bool, refundAttempt: Bool)
+    /// Permanent failure.
+    case failed
+    /// For a cancel job: the status read back after cancelling.
+    case cancelled(actionStatus: String)
+    /// No row change (a call not tied to a row's fate, like a list lookup).
+    case unchanged
+}
+
+extension StateStore {
+    /// Reserves a quota slot for `api` and marks the row `sending`, in one transaction.
+    ///
+    /// This is the crash-safety hinge: the ledger entry, the attempt and the row's
+    /// `sending` state are committed together before the request leaves, so a process
+    /// killed at any later instant leaves a row that the next run reconciles instead of
+    /// blindly resending, and a window that still counts the call.
+    ///
+    /// - Parameter decide: the pure quota decision over the ledger entries that may
+    ///   still count and the API's pause; returns nil to grant.
+    public func reserveSlot(
+        for purpose: SlotPurpose, jobId: String, tenant: String, api: String, now: Date,
+        requestTimeout: TimeInterval, lookback: TimeInterval, decide: ([LedgerEntry], Date?) -> SlotDecision
+    ) throws -> Reservation {
+        try writer.write { db in
+            if case .send(let rowId) = purpose {
+                let state = try String.fetchOne(db, sql: "SELECT state FROM jobRow WHERE id = ?", arguments: [rowId])
+                guard state == RowState.pending.rawValue else { return .notSendable }
+            }
+            let entries = try LedgerEntry
+                .filter(LedgerEntry.Columns.tenant == tenant && LedgerEntry.Columns.api == api)
+                .filter(LedgerEntry.Columns.completedAt == nil || LedgerEntry.Columns.completedAt > now.addingTimeInterval(-lookback)
+                    || LedgerEntry.Columns.sentAt > now.addingTimeInterval(-lookback))
+                .fetchAll(db)
+            let pausedUntil = try Date.fetchOne(
+                db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api])
+            switch decide(entries, pausedUntil) {
+            case .go: break
+            case .wait(let until): return .wait(until: until)
+            case .waitForCompletion: return .waitForCompletion
+            }
+            var entry = LedgerEntry(
+                id: nil, tenant: tenant, api: api, sentAt: now, completedAt: nil,
+                deadline: now.addingTimeInterval(requestTimeout))
+            try entry.insert(db)
+            var attempt = AttemptRecord(
+                id: nil, jobId: jobId, rowId: purpose.rowId, api: api, startedAt: now, finishedAt: nil, outcome: nil,
+                httpStatus: nil, errorCode: nil, errorMessage: nil, errorTarget: nil, retryAfter: nil)
+            try attempt.insert(db)
+            if case .send(let rowId) = purpose {
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'sending', attempts = attempts + 1,
+                            firstSentAt = COALESCE(firstSentAt, ?), lastSentAt = ?, nextAttemptAt = NULL
+                        WHERE id = ?
+                        """, arguments: [now, now, rowId])
+            }
+            return .granted(attemptId: attempt.id!, ledgerId: entry.id!)
+        }
+    }
+
+    /// Records how a call ended: the ledger entry, the attempt and the row, in one transaction.
+    public func recordCall(
+        attemptId: Int64, ledgerId: Int64, rowId: Int64?, now: Date, call: CallRecord, update: RowUpdate
+    ) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?", arguments: [now, ledgerId])
+            try db.execute(
+                sql: """
+                    UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
+                        errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
+                    """,
+                arguments: [now, call.outcome, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, call.retryAfter, attemptId])
+            guard let rowId else { return }
+            try Self.apply(update, call: call, rowId: rowId, now: now, db: db)
+        }
+    }
+
+    /// Updates a row without a call (for example, an in-doubt row whose action was found).
+    public func updateRow(_ rowId: Int64, now: Date, call: CallRecord, update: RowUpdate) throws {
+        try writer.write { db in try Self.apply(update, call: call, rowId: rowId, now: now, db: db) }
+    }
+
+    static func apply(_ update: RowUpdate, call: CallRecord, rowId: Int64, now: Date, db: Database) throws {
+        switch update {
+        case .submitted(let actionId, let status, let adopted):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'submitted', actionId = ?, actionStatus = ?, adopted = ?,
+                        httpStatus = ?, submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
+                        errorCode = NULL, errorMessage = NULL, errorTarget = NULL
+                    WHERE id = ?
+                    """, arguments: [actionId, status, adopted, call.httpStatus, now, rowId])
+        case .retry(let at, let inDoubt, let refund):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'pending', nextAttemptAt = ?,
+                        inDoubtSince = CASE WHEN ? THEN COALESCE(inDoubtSince, lastSentAt) ELSE inDoubtSince END,
+                        attempts = attempts - ?, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
+                    WHERE id = ?
+                    """,
+                arguments: [at, inDoubt, refund ? 1 : 0, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+        case .failed:
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'failed', nextAttemptAt = NULL, inDoubtSince = NULL,
+                        httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
+                    WHERE id = ?
+                    """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+        case .cancelled(let status):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'submitted', actionStatus = ?, httpStatus = ?, submittedAt = ?,
+                        inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = ?, errorMessage = ?, errorTarget = ?
+                    WHERE id = ?
+                    """, arguments: [status, call.httpStatus, now, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+        case .unchanged:
+            break
+        }
+    }
+
+    /// Pauses an API for everyone on the tenant until `until` (after a 429).
+    public func pauseAPI(tenant: String, api: String, until: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO apiPause (tenant, api, until) VALUES (?, ?, ?)
+                    ON CONFLICT(tenant, api) DO UPDATE SET until = MAX(until, excluded.until)
+                    """, arguments: [tenant, api, until])
+        }
+    }
+
+    /// Turns the job's rows left `sending` by a process that died into in-doubt `pending`
+    /// rows: they are looked up before anything is sent again. Call it only while holding
+    /// the job's lock.
+    @discardableResult
+    public func reclaimSendingRows(jobId: String) throws -> Int {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'pending', inDoubtSince = COALESCE(inDoubtSince, lastSentAt)
+                    WHERE jobId = ? AND state = 'sending'
+                    """, arguments: [jobId])
+            return db.changesCount
+        }
+    }
+
+    /// Pending rows of a job that are due at `now`, in input order, after `afterId`.
+    public func dueRows(jobId: String, now: Date, afterId: Int64, limit: Int) throws -> [RowRecord] {
+        try writer.read { db in
+            try RowRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM jobRow
+                    WHERE jobId = ? AND id > ? AND state = 'pending' AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
+                    ORDER BY id LIMIT ?
+                    """, arguments: [jobId, afterId, now, limit])
+        }
+    }
+
+    /// The earliest instant a pending row of the job becomes due, if any is waiting.
+    public func nextDueDate(jobId: String) throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state = 'pending'",
+                arguments: [jobId])
+        }
+    }
+
+    /// How many rows of the job are still open (`pending` or `sending`).
+    public func openRowCount(jobId: String) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM jobRow WHERE jobId = ? AND state IN ('pending', 'sending')",
+                arguments: [jobId]) ?? 0
+        }
+    }
+
+    /// Every attempt of a job, oldest first (the audit trail).
+    public func attempts(jobId: String) throws -> [AttemptRecord] {
+        try writer.read { db in
+            try AttemptRecord.filter(Column("jobId") == jobId).order(Column("id")).fetchAll(db)
+        }
+    }
+
+    /// One row by id.
+    public func row(id: Int64) throws -> RowRecord? {
+        try writer.read { db in try RowRecord.fetchOne(db, key: id) }
+    }
+}
+
+extension StateStore {
+    /// Ledger entries of a tenant's API that may still count at or after `since`.
+    public func ledgerEntries(tenant: String, api: String, since: Date) throws -> [LedgerEntry] {
+        try writer.read { db in
+            try LedgerEntry
+                .filter(LedgerEntry.Columns.tenant == tenant && LedgerEntry.Columns.api == api)
+                .filter(LedgerEntry.Columns.completedAt == nil || LedgerEntry.Columns.completedAt > since
+                    || LedgerEntry.Columns.sentAt > since)
+                .order(LedgerEntry.Columns.sentAt)
+                .fetchAll(db)
+        }
+    }
+}
+
+extension StateStore {
+    /// The lookup found nothing after the visibility delay: the row may be sent again.
+    public func clearInDoubt(rowId: Int64) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE jobRow SET inDoubtSince = NULL WHERE id = ?", arguments: [rowId])
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Foundation
+import MDEBatchCore
+
+/// `mdebatch run FILE...`: validate, deduplicate, submit one action per row, report.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Submit one Stop-and-quarantine action per valid row, within the API's limits, resumably.",
+        discussion: """
+            Credentials come from the environment only (MDE_TENANT_ID, MDE_CLIENT_ID with MDE_CLIENT_SECRET, \
+            MDE_CLIENT_SECRET_FILE or MDE_CLIENT_CERTIFICATE; or MDE_ACCESS_TOKEN). Running the same command again \
+            resumes the same job. Exit status: 0 complete, 1 complete with failed or rejected rows, 65 unusable \
+            input, 75 stopped (run again to resume), 77 authentication or permission failure.
+            """)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var run: RunOptions
+
+    @Flag(name: .customLong("dry-run"), help: "Ingest into the state file and print the plan; send nothing.")
+    var dryRun = false
+
+    @Flag(help: "Send rows even when another job in the state file already submitted them.")
+    var resubmit = false
+
+    func run() async throws {
+        do {
+            let store = try run.state.open()
+            let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.noCommentTag, resubmit: resubmit)
+            let driver = JobDriver(options: run)
+            // Name a missing credential before reading a million rows.
+            let target = dryRun ? nil : try await driver.makeTarget()
+            if let target { _ = try Credentials.fromEnvironment(target.environment, cloud: target.cloud, now: target.clock.now) }
+
+            let result = try JobIngest.ingest(input.sources, names: input.files, options: options, store: store, now: Date())
+            guard let job = result.creation.job else {
+                for error in result.summary.fileErrors { Terminal.standardError("Error: \(error)") }
+                throw ExitCode(ExitStatus.inputUnusable)
+            }
+            let policy = try run.quota.policy()
+            if case .existing = result.creation {
+                Terminal.standardError("Resuming job \(job.id) (same inputs and options as before; state \(job.state.rawValue)).")
+            } else {
+                Terminal.standardError("Created job \(job.id) with \(job.rowCount) rows in \(store.path).")
+            }
+            if dryRun {
+                let counts = try store.counts(jobId: job.id)
+                let rejected = try store.rows(jobId: job.id, state: .invalid, limit: IngestReport.rejectedShown)
+                    .map { (RowLocation(source: $0.source, line: $0.line), $0.errorCode ?? "invalid", $0.errorMessage ?? "") }
+                let toSend = counts["pending"] + counts["sending"]
+                let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: toSend).makespan
+                let report = IngestReport(
+                    inputs: input.files, summary: result.summary, rejected: rejected,
+                    alreadySubmitted: counts["already-submitted"], policy: policy, quotaSeconds: seconds)
+                print("Job \(job.id) (dry run: nothing was sent)")
+                print(report.render())
+                print("Run without --dry-run to submit \(toSend) actions.")
+                return
+            }
+            let code = try await driver.send(
+                job: job, store: store, target: target!, resumeCommand: resumeCommand(jobId: job.id))
+            if code != 0 { throw ExitCode(code) }
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+
+    func resumeCommand(jobId: String) -> String {
+        var parts = ["mdebatch", "resume", jobId]
+        if let state = run.state.state { parts += ["--state", state] }
+        if run.emulator { parts.append("--emulator") }
+        if let base = run.apiBase { parts += ["--api-base", base] }
+        return parts.map(ShellQuote.quote).joined(separator: " ")
+    }
+}
+
+/// `mdebatch resume JOB`: carries on with a job by id.
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Resume a job by id: look up what was in doubt, then send what is left.")
+
+    @Argument(help: "The job id (see mdebatch jobs).")
+    var job: String
+
+    @OptionGroup var run: RunOptions
+
+    func run() async throws {
+        do {
+            let store = try run.state.open()
+            let record = try store.job(id: job)
+            guard record.kind == .quarantine else {
+                throw UsageError(description: "Job \(job) is a \(record.kind.rawValue) job; resume it with mdebatch cancel \(job).")
+            }
+            let driver = JobDriver(options: run)
+            let target = try await driver.makeTarget()
+            var parts = ["mdebatch", "resume", job]
+            if let state = run.state.state { parts += ["--state", state] }
+            if run.emulator { parts.append("--emulator") }
+            let code = try await driver.send(
+                job: record, store: store, target: target, resumeCommand: parts.map(ShellQuote.quote).joined(separator: " "))
+            if code != 0 { throw ExitCode(code) }
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+}
+
+/// Quotes a word for a POSIX shell when it needs it.
+enum ShellQuote {
+    static func quote(_ word: String) -> String {
+        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
+        if !word.isEmpty && word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
+        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import MDEEmulator
+
+/// A live emulator in the test process, and the flags and environment that point the
+/// `mdebatch` binary at it with a shared scaled clock.
+struct EmulatorHarness {
+    let server: EmulatorServer
+    let folder: TemporaryFolder
+
+    static func start(
+        scale: Double = 60, faults: [FaultRule] = [], seed: UInt64 = 1, visibilityDelay: Duration = .zero,
+        clientSecret: String = "e2e-secret"
+    ) async throws -> EmulatorHarness {
+        let configuration = EmulatorConfiguration(
+            clientSecret: clientSecret, timeScale: scale, origin: Date(), seed: seed, faults: faults,
+            visibilityDelay: visibilityDelay)
+        let server = try await EmulatorServer.start(configuration)
+        return EmulatorHarness(server: server, folder: try TemporaryFolder())
+    }
+
+    var statePath: String { folder.path("state.sqlite") }
+
+    /// Flags that make the binary talk to this emulator on its clock.
+    func flags(extra: [String] = []) -> [String] {
+        let origin = server.configuration.origin.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        return [
+            "--api-base", server.baseURL, "--state", statePath, "--time-scale", String(server.configuration.timeScale),
+            "--time-origin", origin, "--quiet",
+        ] + extra
+    }
+
+    func environment(secret: String? = nil) -> [String: String] {
+        [
+            "MDE_TENANT_ID": server.configuration.tenantId,
+            "MDE_CLIENT_ID": server.configuration.clientId,
+            "MDE_CLIENT_SECRET": secret ?? server.configuration.clientSecret,
+            "MDE_AUTHORITY": server.baseURL,
+        ]
+    }
+
+    func mdebatch(_ arguments: [String], secret: String? = nil) -> CLIProcess {
+        CLIProcess(arguments: arguments, environment: environment(secret: secret), currentDirectory: folder.url)
+    }
+
+    func stop() async {
+        await server.stop()
+        folder.remove()
+    }
+}

@@ -1,0 +1,206 @@
+import Foundation
+import MDEEmulator
+import Testing
+
+/// The built `mdebatch` binary against a live emulator over loopback (SPEC §11).
+@Suite(.serialized)
+struct RunEndToEndTests {
+    /// Created actions per (machineId, sha1) in the emulator's journal.
+    static func createdPerKey(_ server: EmulatorServer) async -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for entry in await server.journal() where entry.created && entry.path.contains("StopAndQuarantineFile") {
+            counts["\(entry.machineId ?? "")|\(entry.sha1 ?? "")", default: 0] += 1
+        }
+        return counts
+    }
+
+    static func keys(ofCSV csv: String) -> Set<String> {
+        Set(csv.split(separator: "\n").dropFirst().map { line in
+            let cells = line.split(separator: ",")
+            return "\(cells[0])|\(cells[1])"
+        })
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func mixedInputEndsWithTheRightOutcomePerRow() async throws {
+        let emulator = try await EmulatorHarness.start()
+        let ok1 = String(repeating: "1", count: 40), ok2 = String(repeating: "2", count: 40)
+        let sha = String(repeating: "ab", count: 20), sha2 = String(repeating: "cd", count: 20)
+        let unknown = "deadbeef" + String(repeating: "0", count: 32)
+        let forbidden = "f0bd" + String(repeating: "0", count: 36)
+        let oldOS = "0b50" + String(repeating: "0", count: 36)
+        let input = try emulator.folder.write("mixed.csv", """
+            DeviceId,SHA1,Comment,Severity
+            \(ok1),\(sha),"Incident 7, host A",High
+            \(ok2),\(sha),Incident 7,High
+            \(ok1),\(sha2),Incident 7,Low
+            \(unknown),\(sha),Incident 7,High
+            \(forbidden),\(sha),Incident 7,High
+            \(oldOS),\(sha),Incident 7,High
+            \(ok1),\(String(repeating: "e", count: 64)),Incident 7,High
+            \(ok1.uppercased()),\(sha),duplicate of line 2,High
+
+            """)
+        let report = emulator.folder.path("report.csv")
+        let result = try await emulator.mdebatch(["run", input, "--report", report] + emulator.flags()).run()
+        defer { Task { await emulator.stop() } }
+
+        #expect(result.status == 1, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let rows = try ReportCSV.parse(String(contentsOfFile: report, encoding: .utf8))
+        let byLine = Dictionary(uniqueKeysWithValues: rows.map { (Int($0["line"]!)!, $0) })
+        #expect(byLine[2]?["outcome"] == "submitted")
+        #expect(byLine[3]?["outcome"] == "submitted")
+        #expect(byLine[4]?["outcome"] == "submitted")
+        #expect(byLine[5]?["outcome"] == "failed")
+        #expect(byLine[5]?["error_code"] == "ResourceNotFound")
+        #expect(byLine[5]?["http_status"] == "404")
+        #expect(byLine[6]?["outcome"] == "failed")
+        #expect(byLine[6]?["http_status"] == "403")
+        #expect(byLine[7]?["error_code"] == "OsPlatformNotSupported")
+        #expect(byLine[8]?["outcome"] == "invalid")
+        #expect(byLine[8]?["error_code"] == "sha256-not-accepted")
+        #expect(byLine[9]?["outcome"] == "duplicate")
+        #expect(byLine[9]?["error_message"] == "duplicate of \(input):2")
+
+        // The report holds exactly the action ids the emulator created.
+        let created = Set(await emulator.server.journal().filter(\.created).compactMap(\.actionId))
+        let reported = Set(rows.compactMap { $0["action_id"] }.filter { !$0.isEmpty })
+        #expect(created.count == 3)
+        #expect(reported == created)
+        #expect(result.stdout.contains("Report: \(report)"))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func scaledRunOf3200RowsGetsNo429() async throws {
+        let emulator = try await EmulatorHarness.start(scale: 600)
+        defer { Task { await emulator.stop() } }
+        let csv = IncidentRows.csv(count: 3200)
+        let input = try emulator.folder.write("big.csv", csv)
+        let result = try await emulator.mdebatch(
+            ["run", input, "--request-timeout", "10m"] + emulator.flags()).run()
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let journal = await emulator.server.journal()
+        #expect(journal.filter { $0.status == 429 }.isEmpty)
+        let created = await Self.createdPerKey(emulator.server)
+        #expect(created.count == 3200)
+        #expect(created.values.allSatisfy { $0 == 1 })
+        #expect(Set(created.keys) == Self.keys(ofCSV: csv))
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func injectedFaultsStillEndWithExactlyOneActionPerRow() async throws {
+        let faults = try ["500:0.05", "503:0.05:2s", "drop-before:0.05", "drop-after:0.05", "delay:0.05:10m"].map {
+            try FaultRule(parsing: $0)
+        }
+        let emulator = try await EmulatorHarness.start(scale: 60, faults: faults, seed: 7)
+        defer { Task { await emulator.stop() } }
+        let csv = IncidentRows.csv(count: 160, seed: 3)
+        let input = try emulator.folder.write("faults.csv", csv)
+        let result = try await emulator.mdebatch(
+            ["run", input, "--request-timeout", "60s", "--visibility-delay", "30s", "--max-attempts", "10"] + emulator.flags()
+        ).run()
+        #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let journal = await emulator.server.journal()
+        #expect(journal.contains { $0.fault != nil })
+        // Never even attempted twice: an identical open action would have answered 400.
+        #expect(journal.filter { $0.status == 400 }.isEmpty)
+        let created = await Self.createdPerKey(emulator.server)
+        #expect(Set(created.keys) == Self.keys(ofCSV: csv))
+        #expect(created.filter { $0.value != 1 }.isEmpty, "sent twice: \(created.filter { $0.value != 1 })")
+    }
+
+    @Test(.timeLimit(.minutes(4)))
+    func killedAtRandomMomentsAndRerunEndsWithExactlyOneActionPerRow() async throws {
+        let emulator = try await EmulatorHarness.start(scale: 60)
+        defer { Task { await emulator.stop() } }
+        let csv = IncidentRows.csv(count: 260, seed: 5)
+        let input = try emulator.folder.write("kill.csv", csv)
+        let command = emulator.mdebatch(["run", input, "--visibility-delay", "20s"] + emulator.flags())
+        var generator = SystemRandomNumberGenerator()
+        var kills = 0
+        for _ in 0..<5 {
+            let (process, out, err) = try command.start()
+            try await Task.sleep(for: .milliseconds(Int.random(in: 150...900, using: &generator)))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            _ = await CLIProcess.finish(process, out, err)
+        }
+        let final = try await command.run()
+        #expect(kills > 0)
+        #expect(await emulator.server.journal().filter { $0.status == 400 }.isEmpty)
+        #expect(final.status == 0, "stdout: \(final.stdout)\nstderr: \(final.stderr)")
+        let created = await Self.createdPerKey(emulator.server)
+        #expect(Set(created.keys) == Self.keys(ofCSV: csv))
+        #expect(created.filter { $0.value != 1 }.isEmpty, "sent twice: \(created.filter { $0.value != 1 })")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func wrongCredentialsStopWith77BeforeFiveCalls() async throws {
+        let emulator = try await EmulatorHarness.start()
+        defer { Task { await emulator.stop() } }
+        let input = try emulator.folder.write("creds.csv", IncidentRows.csv(count: 20))
+        let result = try await emulator.mdebatch(["run", input] + emulator.flags(), secret: "not-the-secret").run()
+        #expect(result.status == 77, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        let apiCalls = await emulator.server.journal().filter { $0.path.hasPrefix("/api/") }
+        #expect(apiCalls.count <= 5)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func sigintStopsWith75AndTheJobResumes() async throws {
+        let emulator = try await EmulatorHarness.start(scale: 60)
+        defer { Task { await emulator.stop() } }
+        let csv = IncidentRows.csv(count: 300, seed: 9)
+        let input = try emulator.folder.write("sigint.csv", csv)
+        let (process, out, err) = try emulator.mdebatch(["run", input] + emulator.flags()).start()
+        try await Task.sleep(for: .milliseconds(700))
+        kill(process.processIdentifier, SIGINT)
+        let interrupted = await CLIProcess.finish(process, out, err)
+        #expect(interrupted.status == 75, "stdout: \(interrupted.stdout)\nstderr: \(interrupted.stderr)")
+        #expect(interrupted.stdout.contains("Resume with: mdebatch resume"))
+
+        let jobs = try await emulator.mdebatch(["jobs", "--state", emulator.statePath]).run()
+        #expect(jobs.stdout.contains("interrupted"))
+        let jobId = try #require(jobs.stdout.split(separator: "\n").dropFirst().first?.split(separator: " ").first)
+        let resumed = try await emulator.mdebatch(["resume", String(jobId)] + emulator.flags()).run()
+        #expect(resumed.status == 0, "stdout: \(resumed.stdout)\nstderr: \(resumed.stderr)")
+        let created = await Self.createdPerKey(emulator.server)
+        #expect(Set(created.keys) == Self.keys(ofCSV: csv))
+        #expect(created.values.allSatisfy { $0 == 1 })
+    }
+}
+
+/// A small RFC 4180 reader for checking reports (quoted cells, doubled quotes, CRLF).
+enum ReportCSV {
+    static func parse(_ text: String) throws -> [[String: String]] {
+        var records: [[String]] = []
+        var field = ""
+        var record: [String] = []
+        var quoted = false
+        var iterator = Array(text).makeIterator()
+        var pending: Character?
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if quoted {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
+                    } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                record.append(field); field = ""
+            } else if c == "\r\n" || c == "\n" {
+                record.append(field); field = ""
+                records.append(record); record = []
+            } else {
+                field.append(c)
+            }
+        }
+        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        guard let header = records.first else { return [] }
+        return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+    }
+}
