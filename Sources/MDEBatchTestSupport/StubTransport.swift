@@ -41,10 +41,10 @@ public final class StubTransport: HTTPTransport {
     }
 
     /// Every request received, in order.
-    public var requests: [TransportRequest] { state.withLock { $0.requests.map(\.request) } }
+    public var requests: [TransportRequest] { state.withLock { $0.requests.map { $0.request } } }
 
     /// The timeout each request was sent with, in order.
-    public var timeouts: [TimeInterval] { state.withLock { $0.requests.map(\.timeout) } }
+    public var timeouts: [TimeInterval] { state.withLock { $0.requests.map { $0.timeout } } }
 
     /// How many requests went to a URL whose path ends with `suffix`.
     public func count(pathSuffix suffix: String) -> Int {
@@ -67,7 +67,7 @@ public final class StubTransport: HTTPTransport {
 
 extension TransportResponse {
     /// A response with a JSON body.
-    public static func json(_ status: Int, _ body: String, headers: HTTPHeaders = [:]) -> TransportResponse {
+    public static func json(_ status: Int, _ body: String, headers: TransportHeaders = [:]) -> TransportResponse {
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         return TransportResponse(status: status, headers: headers, body: Data(body.utf8))

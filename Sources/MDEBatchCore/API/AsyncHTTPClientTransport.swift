@@ -62,7 +62,7 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         do {
             let response = try await client.execute(outgoing, timeout: deadline)
             let buffer = try await response.body.collect(upTo: maxResponseBytes)
-            var headers = HTTPHeaders()
+            var headers = TransportHeaders()
             for field in response.headers { headers.add(name: field.name, value: field.value) }
             return TransportResponse(
                 status: Int(response.status.code), headers: headers, body: Data(buffer: buffer))

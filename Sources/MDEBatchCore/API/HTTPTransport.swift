@@ -1,7 +1,7 @@
 import Foundation
 
 /// Header fields with case-insensitive lookup, in order.
-public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
+public struct TransportHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, Sequence {
     /// The fields in the order they were added.
     public private(set) var fields: [(name: String, value: String)]
 
@@ -34,7 +34,7 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral, 
         fields.makeIterator()
     }
 
-    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+    public static func == (lhs: TransportHeaders, rhs: TransportHeaders) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }
     }
 }
@@ -46,12 +46,12 @@ public struct TransportRequest: Sendable, Equatable {
     /// The absolute URL, query included.
     public var url: URL
     /// The request headers.
-    public var headers: HTTPHeaders
+    public var headers: TransportHeaders
     /// The body bytes, if any.
     public var body: Data?
 
     /// Creates a request.
-    public init(method: String, url: URL, headers: HTTPHeaders = [:], body: Data? = nil) {
+    public init(method: String, url: URL, headers: TransportHeaders = [:], body: Data? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -64,12 +64,12 @@ public struct TransportResponse: Sendable, Equatable {
     /// The status code.
     public var status: Int
     /// The response headers.
-    public var headers: HTTPHeaders
+    public var headers: TransportHeaders
     /// The body bytes.
     public var body: Data
 
     /// Creates a response.
-    public init(status: Int, headers: HTTPHeaders = [:], body: Data = Data()) {
+    public init(status: Int, headers: TransportHeaders = [:], body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body

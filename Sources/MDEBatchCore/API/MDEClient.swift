@@ -112,7 +112,7 @@ public struct MDEClient: Sendable {
             throw TransportError.invalidRequest("'\(text)' is not a valid URL")
         }
         let token = try await tokens.token()
-        var headers: HTTPHeaders = [
+        var headers: TransportHeaders = [
             "Authorization": "Bearer \(token)",
             "Accept": "application/json",
             "User-Agent": userAgent,
@@ -162,8 +162,10 @@ public struct MDEClient: Sendable {
         return try encoder.encode(value)
     }
 
-    private static let unreserved = CharacterSet(
+    private static var unreserved: CharacterSet {
+        CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    }
 
     /// Percent-encodes a path segment (everything but unreserved characters).
     static func escape(_ segment: String) -> String {

@@ -58,7 +58,7 @@ public struct ClientCertificate: Sendable, Equatable, CustomStringConvertible {
         }
         self.path = path
         self.certificateDER = der
-        self.sha1Thumbprint = Base64URL.encode(Insecure.SHA1.hash(data: der))
+        self.sha1Thumbprint = Base64URL.encode(Data(Insecure.SHA1.hash(data: der)))
         self.privateKey = key
     }
 
@@ -97,15 +97,14 @@ public struct ClientCertificate: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func reason(for error: any Error) -> String {
-        let nsError = error as NSError
-        if nsError.domain == NSCocoaErrorDomain {
-            switch nsError.code {
-            case NSFileReadNoSuchFileError: return "no such file"
-            case NSFileReadNoPermissionError: return "permission denied"
-            case NSFileReadInapplicableStringEncodingError: return "it is not UTF-8 text"
+        if let error = error as? CocoaError {
+            switch error.code {
+            case .fileReadNoSuchFile: return "no such file"
+            case .fileReadNoPermission: return "permission denied"
+            case .fileReadInapplicableStringEncoding, .fileReadCorruptFile: return "it is not UTF-8 text"
             default: break
             }
         }
-        return nsError.localizedDescription
+        return "it could not be opened"
     }
 }

@@ -43,7 +43,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         guard let tenantId else { return nil }
         var base = authority.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        let tenant = tenantId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"]))
+        let tenant = tenantId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
         return URL(string: "\(base)/\(tenant ?? tenantId)/oauth2/v2.0/token")
     }
 
@@ -94,7 +94,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
             return trimmed.isEmpty ? nil : trimmed
         }
         if let token = value("MDE_ACCESS_TOKEN") {
-            let authority = try authority(from: value("MDE_AUTHORITY"), cloud: cloud)
+            let authority = try resolveAuthority(from: value("MDE_AUTHORITY"), cloud: cloud)
             return Credentials(
                 method: .accessToken(try StaticToken(token: token, now: now)), tenantId: nil, clientId: nil,
                 authority: authority, variables: ["MDE_ACCESS_TOKEN"])
@@ -122,7 +122,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
                 clientIdVariable: names.client,
                 options: [names.secret, names.secretFile, names.certificate].compactMap { $0 })
         }
-        let authority = try authority(from: value(names.authority), cloud: cloud)
+        let authority = try resolveAuthority(from: value(names.authority), cloud: cloud)
         let method: Method
         if let secret {
             method = .clientSecret(Secret(secret))
@@ -138,7 +138,7 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
             variables: [names.tenant, names.client, methodName])
     }
 
-    private static func authority(from text: String?, cloud: CloudPreset) throws(AuthError) -> URL {
+    private static func resolveAuthority(from text: String?, cloud: CloudPreset) throws(AuthError) -> URL {
         guard let text else { return cloud.loginAuthority }
         let withScheme = text.contains("://") ? text : "https://" + text
         guard let url = URL(string: withScheme), let host = url.host, !host.isEmpty,
@@ -153,10 +153,10 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            let nsError = error as NSError
+            let code = (error as? CocoaError)?.code
             let reason =
-                nsError.code == NSFileReadNoSuchFileError ? "no such file"
-                : nsError.code == NSFileReadNoPermissionError ? "permission denied" : "it could not be opened"
+                code == .fileReadNoSuchFile ? "no such file"
+                : code == .fileReadNoPermission ? "permission denied" : "it could not be opened"
             throw .secretFileUnreadable(variable: variable, path: path, reason: reason)
         }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

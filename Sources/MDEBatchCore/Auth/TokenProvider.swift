@@ -151,8 +151,10 @@ public actor TokenProvider {
             body: Data(body.utf8))
     }
 
-    private static let formAllowed = CharacterSet(
+    private static var formAllowed: CharacterSet {
+        CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    }
 
     private static func formEncode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: formAllowed) ?? text

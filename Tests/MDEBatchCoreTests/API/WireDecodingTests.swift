@@ -100,7 +100,8 @@ struct WireDecodingTests {
         #expect(action.cancellationDateTimeUtc == nil)
         #expect(action.errorHResult == 0)
         #expect(action.relatedFileInfo == RelatedFileInfo(fileIdentifier: "87654321", fileIdentifierType: "Sha1"))
-        #expect(action.lastUpdateDateTimeUtc.map(MDEDate.format) == "2020-03-20T14:21:49.9097785Z")
+        #expect(action.lastUpdateDateTimeUtc == MDEDate.parse("2020-03-20T14:21:49.9097785Z"))
+        #expect(action.creationDateTimeUtc == action.lastUpdateDateTimeUtc)
     }
 
     @Test func decodesTheOffboardResponseWithSixFractionalDigits() throws {
@@ -109,7 +110,8 @@ struct WireDecodingTests {
         #expect(action.relatedFileInfo == nil)
         #expect(action.sha1 == nil)
         #expect(action.computerDnsName == "computer.your.domain")
-        #expect(action.lastUpdateDateTimeUtc.map(MDEDate.format) == "2024-01-02T13:39:46.7738210Z")
+        #expect(action.lastUpdateDateTimeUtc == MDEDate.parse("2024-01-02T13:39:46.773821Z"))
+        #expect(action.lastUpdateDateTimeUtc != action.creationDateTimeUtc)
     }
 
     @Test func onlyTheIdIsRequired() throws {
@@ -119,10 +121,24 @@ struct WireDecodingTests {
         #expect(throws: DecodingError.self) { try decode(#"{"status":"Pending"}"#) }
     }
 
-    @Test func encodingRoundTrips() throws {
+    @Test func encodingRoundTripsToTheMicrosecond() throws {
         let action = try decode(Self.witpExample)
-        let again = try decode(String(decoding: try JSONEncoder().encode(action), as: UTF8.self))
+        let json = String(decoding: try JSONEncoder().encode(action), as: UTF8.self)
+        #expect(json.contains(#""lastUpdateDateTimeUtc":"2018-12-04T12:15:04.38259"#))
+        var again = try decode(json)
+        let created = try #require(again.creationDateTimeUtc)
+        #expect(abs(created.timeIntervalSince(try #require(action.creationDateTimeUtc))) < 0.000_001)
+        again.creationDateTimeUtc = action.creationDateTimeUtc
+        again.lastUpdateDateTimeUtc = action.lastUpdateDateTimeUtc
         #expect(again == action)
+    }
+
+    @Test func formatsSevenFractionalDigits() {
+        #expect(MDEDate.format(Date(timeIntervalSince1970: 1_795_255_200.5)) == "2026-11-21T10:00:00.5000000Z")
+        #expect(MDEDate.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.0000000Z")
+        #expect(MDEDate.formatSeconds(Date(timeIntervalSince1970: 1_795_255_200.5)) == "2026-11-21T10:00:00Z")
+        #expect(MDEDate.formatSeconds(Date(timeIntervalSince1970: 1_795_255_200.5), roundingUp: true)
+            == "2026-11-21T10:00:01Z")
     }
 
     @Test(arguments: [

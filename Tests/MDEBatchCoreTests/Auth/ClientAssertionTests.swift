@@ -33,16 +33,23 @@ struct ClientAssertionTests {
 
     @Test func claimsNameTheTokenEndpointAndTheClient() throws {
         let (_, parts) = try makeAssertion()
-        let claims = try #require(try JSONSerialization.jsonObject(with: base64URLDecode(parts[1])) as? [String: Any])
+        struct Claims: Decodable, Equatable {
+            var aud: String
+            var iss: String
+            var sub: String
+            var jti: String
+            var nbf: Int
+            var iat: Int
+            var exp: Int
+        }
+        let payload = try base64URLDecode(parts[1])
+        let claims = try JSONDecoder().decode(Claims.self, from: payload)
         let issued = Int(now.timeIntervalSince1970)
-        #expect(claims["aud"] as? String == audience)
-        #expect(claims["iss"] as? String == "app-id")
-        #expect(claims["sub"] as? String == "app-id")
-        #expect(claims["jti"] as? String == "6e0c1b5a-3f39-4c53-9d26-0d8c6c5b7a11")
-        #expect(claims["nbf"] as? Int == issued)
-        #expect(claims["iat"] as? Int == issued)
-        #expect(claims["exp"] as? Int == issued + 600)
-        #expect(claims.count == 7)
+        #expect(claims == Claims(
+            aud: audience, iss: "app-id", sub: "app-id", jti: "6e0c1b5a-3f39-4c53-9d26-0d8c6c5b7a11",
+            nbf: issued, iat: issued, exp: issued + 600))
+        let keys = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any]).keys
+        #expect(Set(keys) == ["aud", "iss", "sub", "jti", "nbf", "iat", "exp"])
     }
 
     @Test func signatureVerifiesWithTheCertificatesPublicKey() throws {

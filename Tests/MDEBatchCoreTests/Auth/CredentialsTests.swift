@@ -139,8 +139,8 @@ struct CredentialsTests {
         }
     }
 
-    @Test(arguments: [
-        ([:], AuthError.noCredentials),
+    static let incompleteSets: [([String: String], AuthError)] = [
+        ([:], .noCredentials),
         (["MDE_TENANT_ID": ""], .noCredentials),
         (["MDE_TENANT_ID": "t"], .missingVariable(missing: "MDE_CLIENT_ID", present: "MDE_TENANT_ID")),
         (["MDE_CLIENT_SECRET": "s"], .missingVariable(missing: "MDE_CLIENT_ID", present: "MDE_CLIENT_SECRET")),
@@ -155,7 +155,9 @@ struct CredentialsTests {
          .missingVariable(missing: "AZURE_TENANT_ID", present: "AZURE_CLIENT_ID")),
         (["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET": "s", "MDE_CLIENT_CERTIFICATE": "/x.pem"],
          .conflictingCredentials(["MDE_CLIENT_SECRET", "MDE_CLIENT_CERTIFICATE"])),
-    ])
+    ]
+
+    @Test(arguments: incompleteSets)
     func incompleteSetsAreNamedPrecisely(env: [String: String], expected: AuthError) {
         let error = #expect(throws: AuthError.self) { try Credentials.fromEnvironment(env, now: now) }
         #expect(error == expected)

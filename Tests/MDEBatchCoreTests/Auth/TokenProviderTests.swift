@@ -14,11 +14,8 @@ struct TokenProviderTests {
 
     /// A token endpoint that answers "tok-1", "tok-2", … with a lifetime of `expiresIn`.
     private func tokenEndpoint(expiresIn: Int = 3599) -> StubTransport {
-        let counter = Mutex(0)
-        return StubTransport { _ in
-            let number = counter.withLock { $0 += 1; return $0 }
-            return .token("tok-\(number)", expiresIn: expiresIn)
-        }
+        let counter = ClientTestCounter()
+        return StubTransport { _ in .token("tok-\(counter.next())", expiresIn: expiresIn) }
     }
 
     private func form(_ request: TransportRequest) throws -> [String: String] {
@@ -100,10 +97,10 @@ struct TokenProviderTests {
     @Test(.timeLimit(.minutes(1)))
     func concurrentCallersShareOneRefresh() async throws {
         // Given a token endpoint that answers only when the test lets it
-        let gate = AsyncGate()
-        let counter = Mutex(0)
+        let gate = ClientTestGate()
+        let counter = ClientTestCounter()
         let transport = StubTransport { _ in
-            counter.withLock { $0 += 1 }
+            _ = counter.next()
             await gate.wait()
             return .token("shared")
         }
@@ -111,14 +108,14 @@ struct TokenProviderTests {
         // When 20 callers ask at once
         let tokens = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 { group.addTask { try await provider.token() } }
-            while counter.withLock({ $0 }) == 0 { await Task.yield() }
+            while counter.current == 0 { await Task.yield() }
             for _ in 0..<50 { await Task.yield() }
             gate.open()
             return try await group.reduce(into: []) { $0.append($1) }
         }
         // Then one request served them all
         #expect(tokens == Array(repeating: "shared", count: 20))
-        #expect(counter.withLock { $0 } == 1)
+        #expect(counter.current == 1)
         #expect(await provider.tokenRequestCount == 1)
     }
 
@@ -166,7 +163,7 @@ struct TokenProviderTests {
 }
 
 /// Suspends callers until `open()`.
-final class AsyncGate: Sendable {
+final class ClientTestGate: Sendable {
     private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func wait() async {

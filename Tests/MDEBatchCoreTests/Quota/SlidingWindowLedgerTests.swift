@@ -54,9 +54,9 @@ struct SlidingWindowLedgerTests {
 
     @Test func callsFromTheFutureCountUntilTheyAreSentAndReleased() {
         // Another process's clock runs 30 s ahead: its calls carry sentAt in our future.
-        let ahead = [completed(sent: 30, done: 30.1), completed(sent: 31, done: 31.1), completed(sent: 32, done: 32.1)]
+        let ahead = [completed(sent: 30, done: 30.5), completed(sent: 31, done: 31.5), completed(sent: 32, done: 32.5)]
         let decision = SlidingWindowLedger.decide(calls: ahead, policy: minuteOnly, now: start)
-        #expect(decision == .wait(until: start.addingTimeInterval(90.1)))
+        #expect(decision == .wait(until: start.addingTimeInterval(90.5)))
         // A future call recorded with a completion before its send still counts until its sentAt.
         let skewed = [LedgerCall(sentAt: start.addingTimeInterval(100), completedAt: start)]
         let one = QuotaPolicy(limits: [RateLimit(limit: 1, window: 60)])
@@ -65,15 +65,15 @@ struct SlidingWindowLedgerTests {
     }
 
     @Test func hourWindowBlocksAfterFifteenHundredEvenWhenTheMinuteIsFree() {
-        // 1,500 calls: 100 a minute for 15 minutes, each answered in 100 ms.
+        // 1,500 calls: 100 a minute for 15 minutes, each answered in 500 ms.
         let calls = (0..<1500).map { index -> LedgerCall in
-            let sent = Double(index / 100) * 60 + Double(index % 100) * 0.01
-            return completed(sent: sent, done: sent + 0.1)
+            let sent = Double(index / 100) * 60 + Double(index % 100) * 0.25
+            return completed(sent: sent, done: sent + 0.5)
         }
         let now = start.addingTimeInterval(20 * 60)
         #expect(SlidingWindowLedger.occupancy(calls: calls, window: 60, now: now) == 0)
         #expect(SlidingWindowLedger.decide(calls: calls, policy: .mdeDefault, now: now)
-            == .wait(until: start.addingTimeInterval(3600.1)))
+            == .wait(until: start.addingTimeInterval(3600.5)))
     }
 
     @Test func bothWindowsFullWaitsForTheLaterRelease() {
