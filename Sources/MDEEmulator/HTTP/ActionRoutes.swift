@@ -1,0 +1,212 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The `/api` routes: StopAndQuarantineFile, cancel, get one action, list actions.
+struct ActionRoutes<C: Clock<Duration>>: Sendable {
+    typealias Context = EmulatorRequestContext
+    let state: EmulatorState<C>
+    var configuration: EmulatorConfiguration { state.configuration }
+
+    func add(to router: Router<Context>) {
+        router.post("/api/machines/:machineId/:verb") { request, context in
+            try await self.stopAndQuarantineFile(request, context: context)
+        }
+        router.post("/api/machineactions/:actionId/:verb") { request, context in
+            try await self.cancel(request, context: context)
+        }
+        router.get("/api/machineactions/:actionId") { request, context in
+            try await self.getAction(request, context: context)
+        }
+        router.get("/api/machineactions") { request, context in
+            try await self.listActions(request, context: context)
+        }
+    }
+
+    // MARK: - Routes
+
+    func stopAndQuarantineFile(_ request: Request, context: Context) async throws -> Response {
+        guard context.parameters.get("verb")?.lowercased() == "stopandquarantinefile" else { throw MDEError.notFound }
+        let machineId = context.parameters.get("machineId") ?? ""
+        context.draft.update {
+            $0.api = .stopAndQuarantineFile
+            $0.machineId = machineId.lowercased()
+        }
+        try await gate(request, api: .stopAndQuarantineFile)
+        let fault = try await preFault(context, eligible: true)
+        let body = try await jsonBody(request)
+        let comment = try requiredString("Comment", in: body)
+        let sha1 = try requiredString("Sha1", in: body)
+        context.draft.update { $0.sha1 = sha1.lowercased() }
+        guard sha1.isFortyHex else { throw MDEError.invalidHashValue(sha1) }
+        switch configuration.disposition(ofMachine: machineId) {
+        case .exists: break
+        case .notFound: throw MDEError.machineNotFound(machineId)
+        case .osPlatformNotSupported: throw MDEError.osPlatformNotSupported(machineId)
+        case .forbidden: throw MDEError.forbidden(machineId)
+        }
+        var action = try await state.submit(machineId: machineId, sha1: sha1, comment: comment)
+        context.draft.update {
+            $0.actionId = action.id
+            $0.created = true
+        }
+        try await postFault(fault, context)
+        action.odataContext = entityContext(request)
+        return try jsonResponse(status: .created, action)
+    }
+
+    func cancel(_ request: Request, context: Context) async throws -> Response {
+        guard context.parameters.get("verb")?.lowercased() == "cancel" else { throw MDEError.notFound }
+        let actionId = context.parameters.get("actionId") ?? ""
+        context.draft.update {
+            $0.api = .cancel
+            $0.actionId = actionId.lowercased()
+        }
+        try await gate(request, api: .cancel)
+        let fault = try await preFault(context, eligible: true)
+        let body = try await jsonBody(request, allowEmpty: true)
+        var comment: String?
+        if let value = body["Comment"], !(value is NSNull) {
+            guard let text = value as? String else { throw MDEError.invalidRequestBody }
+            comment = text
+        }
+        var action = try await state.cancel(id: actionId, comment: comment)
+        context.draft.update {
+            $0.machineId = action.machineId
+            $0.sha1 = action.relatedFileInfo?.fileIdentifier
+        }
+        try await postFault(fault, context)
+        action.odataContext = entityContext(request)
+        return try jsonResponse(status: .ok, action)
+    }
+
+    func getAction(_ request: Request, context: Context) async throws -> Response {
+        let actionId = context.parameters.get("actionId") ?? ""
+        context.draft.update {
+            $0.api = .getAction
+            $0.actionId = actionId.lowercased()
+        }
+        try await gate(request, api: .getAction)
+        let fault = try await preFault(context, eligible: configuration.faultsApplyToGets)
+        var action = try await state.action(id: actionId)
+        context.draft.update {
+            $0.machineId = action.machineId
+            $0.sha1 = action.relatedFileInfo?.fileIdentifier
+        }
+        try await postFault(fault, context)
+        action.odataContext = entityContext(request)
+        return try jsonResponse(status: .ok, action)
+    }
+
+    func listActions(_ request: Request, context: Context) async throws -> Response {
+        context.draft.update { $0.api = .listActions }
+        try await gate(request, api: .listActions)
+        let fault = try await preFault(context, eligible: configuration.faultsApplyToGets)
+        let query = try ActionQuery(options: decodeQuery(request.uri.query))
+        let (page, more) = await state.list(query)
+        try await postFault(fault, context)
+        var nextLink: String?
+        if more {
+            var options: [String] = []
+            if let filter = query.filterText { options.append("$filter=\(encodeQueryValue(filter))") }
+            options.append("$skip=\(query.skip + page.count)")
+            nextLink = "\(baseURL(request))/api/machineactions?\(options.joined(separator: "&"))"
+        }
+        let list = MachineActionList(
+            odataContext: "\(baseURL(request))/api/$metadata#MachineActions", value: page, nextLink: nextLink
+        )
+        return try jsonResponse(status: .ok, list)
+    }
+
+    // MARK: - Steps shared by the routes
+
+    /// Checks the bearer token, then counts the call against its bucket (429 when full).
+    private func gate(_ request: Request, api: EmulatorAPI) async throws {
+        guard let header = request.headers[.authorization] else { throw MDEError.unauthorized }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", state.isValidToken(String(parts[1])) else {
+            throw MDEError.unauthorized
+        }
+        if let retryAfter = await state.admit(api) {
+            throw MDEError.tooManyRequests(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
+        }
+    }
+
+    /// Draws a fault and applies those that strike before anything is created.
+    private func preFault(_ context: Context, eligible: Bool) async throws -> FaultKind? {
+        guard eligible, let fault = await state.drawFault() else { return nil }
+        switch fault {
+        case .internalServerError:
+            context.draft.update { $0.fault = fault.name }
+            throw MDEError.internalServerError
+        case .serviceUnavailable(let retryAfter):
+            context.draft.update { $0.fault = fault.name }
+            throw MDEError.serviceUnavailable(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
+        case .dropBeforeCreate:
+            context.draft.update { $0.fault = fault.name }
+            await context.dropConnection()
+            throw ConnectionDropped()
+        case .dropAfterCreate, .delayAfterCreate:
+            return fault
+        }
+    }
+
+    /// Applies a fault that strikes after the action was created (or cancelled).
+    private func postFault(_ fault: FaultKind?, _ context: Context) async throws {
+        switch fault {
+        case .dropAfterCreate:
+            context.draft.update { $0.fault = FaultKind.dropAfterCreate.name }
+            await context.dropConnection()
+            throw ConnectionDropped()
+        case .delayAfterCreate(let delay):
+            context.draft.update { $0.fault = "delay" }
+            try await state.sleep(for: delay)
+        default:
+            return
+        }
+    }
+
+    /// The body as a JSON object; checks the content type and the size limit.
+    private func jsonBody(_ request: Request, allowEmpty: Bool = false) async throws -> [String: Any] {
+        let limit = configuration.maxBodyBytes
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw MDEError.bodyTooLarge(limit: limit)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch {
+            throw MDEError.bodyTooLarge(limit: limit)
+        }
+        if buffer.readableBytes == 0, allowEmpty { return [:] }
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        guard contentType.hasPrefix("application/json") else { throw MDEError.unsupportedMediaType }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any] else {
+            throw MDEError.invalidRequestBody
+        }
+        return object
+    }
+
+    /// A required string field, matched case-sensitively as MDE does.
+    private func requiredString(_ name: String, in body: [String: Any]) throws -> String {
+        guard let value = body[name], !(value is NSNull) else { throw MDEError.missingRequiredParameter(name) }
+        guard let text = value as? String else { throw MDEError.invalidRequestBody }
+        return text
+    }
+
+    private func entityContext(_ request: Request) -> String {
+        "\(baseURL(request))/api/$metadata#MachineActions/$entity"
+    }
+}
+
+/// `http://host:port` as the client addressed the emulator.
+func baseURL(_ request: Request) -> String {
+    "http://\(request.head.authority ?? request.headers[.host] ?? "localhost")"
+}
+
+/// Whole seconds, rounded up, at least 1: the `Retry-After` convention.
+func wholeSecondsRoundedUp(_ duration: Duration) -> Int {
+    let ticks = duration.ticks
+    let seconds = (ticks + EmulatorInstant.ticksPerSecond - 1) / EmulatorInstant.ticksPerSecond
+    return max(1, Int(seconds))
+}

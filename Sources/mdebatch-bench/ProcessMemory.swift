@@ -1,0 +1,31 @@
+import Foundation
+
+/// The process's peak resident memory.
+enum ProcessMemory {
+    /// Peak resident set size in MiB: `VmHWM` from `/proc/self/status` on Linux, else
+    /// `getrusage(RUSAGE_SELF).ru_maxrss`.
+    static func peakResidentMiB() -> Double {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) {
+            for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+                let digits = line.filter(\.isNumber)
+                if let kilobytes = Double(String(digits)) { return kilobytes / 1024 }
+            }
+        }
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        #if os(Linux)
+            return Double(usage.ru_maxrss) / 1024
+        #else
+            return Double(usage.ru_maxrss) / 1024 / 1024
+        #endif
+    }
+
+    /// User plus system CPU seconds used so far.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MDEBatchCore
+import MDEBatchTestSupport
+import Testing
+
+struct QuotaScheduleTests {
+    private let now = ManualWallClock().now
+
+    @Test(arguments: [
+        (1, 0.0),
+        (100, 0.0),
+        (101, 60.0),
+        (1500, 14 * 60.0),
+        (1501, 60 * 60.0),
+        (1600, 60 * 60.0),
+        (1601, 61 * 60.0),
+        (3000, 74 * 60.0),
+    ])
+    func defaultPolicyKnownAnswers(calls: Int, lastCallAfter: TimeInterval) throws {
+        let estimate = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: calls)
+        #expect(estimate.makespan == lastCallAfter)
+        #expect(try #require(estimate.lastSendAt) == now.addingTimeInterval(lastCallAfter))
+        #expect(estimate.firstSendAt == now)
+    }
+
+    @Test func threeThousandCallsReadAsAboutOneHourFourteen() {
+        let estimate = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 3000)
+        #expect(QuotaSchedule.describe(seconds: estimate.makespan) == "about 1h14m")
+    }
+
+    @Test func nextFreeSlotFollowsTheScheduledCalls() {
+        #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 0).nextFreeSlot == now)
+        #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 100).nextFreeSlot
+            == now.addingTimeInterval(60))
+        #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 1500).nextFreeSlot
+            == now.addingTimeInterval(3600))
+        let none = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 0)
+        #expect(none.makespan == 0)
+        #expect(none.lastSendAt == nil)
+    }
+
+    @Test func ledgerCallsAlreadyMadeDelayTheSchedule() {
+        // 100 calls completed 30 s ago fill the minute window until 30 s from now.
+        let ledger = (0..<100).map { _ in
+            LedgerCall(sentAt: now.addingTimeInterval(-31), completedAt: now.addingTimeInterval(-30))
+        }
+        let estimate = QuotaSchedule.estimate(policy: .mdeDefault, ledger: ledger, now: now, additionalCalls: 1)
+        #expect(estimate.lastSendAt == now.addingTimeInterval(30))
+        #expect(estimate.makespan == 30)
+        // Without more calls, the next free slot is the same instant.
+        #expect(QuotaSchedule.estimate(policy: .mdeDefault, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
+            == now.addingTimeInterval(30))
+    }
+
+    @Test func inFlightLedgerCallsAreAssumedToCompleteNow() {
+        let ledger = (0..<100).map { _ in LedgerCall(sentAt: now.addingTimeInterval(-5), completedAt: nil) }
+        let estimate = QuotaSchedule.estimate(policy: .mdeDefault, ledger: ledger, now: now, additionalCalls: 1)
+        #expect(estimate.lastSendAt == now.addingTimeInterval(60))
+    }
+
+    @Test func futureDatedLedgerCallsKeepTheirOrder() {
+        // One call from a clock 90 s ahead, with a 1-per-minute policy: the first new call waits for it.
+        let policy = QuotaPolicy(limits: [RateLimit(limit: 2, window: 60)])
+        let ledger = [LedgerCall(sentAt: now.addingTimeInterval(90), completedAt: now.addingTimeInterval(90))]
+        let estimate = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: 3)
+        // Slots: new #1 at 0 (release 60), then window holds {60, 150}: #2 at 60 (release 120),
+        // then {120, 150}: #3 at 120.
+        #expect(estimate.lastSendAt == now.addingTimeInterval(120))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func oneMillionCallsScheduleQuickly() {
+        let started = Date()
+        let estimate = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 1_000_000)
+        let elapsed = Date().timeIntervalSince(started)
+        // 1,000,000 = 666 full hours of 1,500 plus 1,000 (ten more minutes of 100).
+        #expect(estimate.makespan == 666 * 3600 + 9 * 60)
+        #expect(elapsed < 5)
+    }
+
+    @Test(arguments: [
+        (0.0, "under a minute"),
+        (59.0, "under a minute"),
+        (60.0, "about 1m"),
+        (14 * 60.0, "about 14m"),
+        (3600.0, "about 1h"),
+        (74 * 60.0, "about 1h14m"),
+        (3 * 3600.0 + 5 * 60.0, "about 3h05m"),
+    ])
+    func describesDurationsForPeople(seconds: Double, text: String) {
+        #expect(QuotaSchedule.describe(seconds: seconds) == text)
+    }
+}

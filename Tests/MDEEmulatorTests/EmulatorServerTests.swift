@@ -1,0 +1,84 @@
+import Foundation
+import HummingbirdTesting
+import MDEEmulator
+import NIOCore
+import Testing
+
+struct EmulatorServerTests {
+    static func request(
+        _ server: EmulatorServer, _ uri: String, method: HTTPRequest.Method = .get, headers: HTTPFields = [:], body: String? = nil
+    ) async throws -> TestClient.Response {
+        let client = TestClient(host: "127.0.0.1", port: server.port, configuration: .init(timeout: .seconds(10)))
+        client.connect()
+        defer { Task { try? await client.shutdown() } }
+        return try await client.execute(
+            .init(uri, method: method, authority: "127.0.0.1:\(server.port)", headers: headers, body: body.map { ByteBuffer(string: $0) })
+        )
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func startedServerAnswersTokenSubmitListAndCancelOnItsPort() async throws {
+        let server = try await EmulatorServer.start(EmulatorConfiguration(origin: Sample.origin))
+        do {
+            #expect(server.port > 0)
+            #expect(server.baseURL == "http://127.0.0.1:\(server.port)")
+            let configuration = server.configuration
+            let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+                + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
+            let tokenResponse = try await Self.request(
+                server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: form
+            )
+            #expect(tokenResponse.status == .ok)
+            let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+            let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+            let created = try await Self.request(
+                server, "/api/machines/\(Sample.machine)/StopAndQuarantineFile", method: .post, headers: auth,
+                body: #"{"Comment":"live","Sha1":"\#(Sample.sha1)"}"#
+            )
+            #expect(created.status == .created)
+            let action = try JSONDecoder().decode(MachineAction.self, from: Data(try #require(created.body).readableBytesView))
+            #expect(action.odataContext == "\(server.baseURL)/api/$metadata#MachineActions/$entity")
+            let list = try await Self.request(server, "/api/machineactions?$filter=machineId%20eq%20'\(Sample.machine)'", headers: auth)
+            let listed = try JSONDecoder().decode(MachineActionList.self, from: Data(try #require(list.body).readableBytesView))
+            #expect(listed.value.map(\.id) == [action.id])
+            let cancelled = try await Self.request(
+                server, "/api/machineactions/\(action.id)/cancel", method: .post, headers: auth, body: #"{"Comment":"undo"}"#
+            )
+            #expect(cancelled.status == .ok)
+            #expect(await server.actions().map(\.status) == ["Cancelled"])
+            #expect(await server.journal().map(\.status) == [200, 201, 200, 200])
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        // After stop the port no longer answers.
+        await #expect(throws: (any Error).self) {
+            try await Self.request(server, "/_emulator/clock")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func scaledClockRunsFasterThanRealTime() async throws {
+        let server = try await EmulatorServer.start(EmulatorConfiguration(timeScale: 600, origin: Sample.origin))
+        defer { Task { await server.stop() } }
+        try await Task.sleep(for: .milliseconds(200))
+        let response = try await Self.request(server, "/_emulator/clock")
+        let info = try JSONDecoder().decode(EmulatorClockInfo.self, from: Data(try #require(response.body).readableBytesView))
+        let now = try #require(EmulatorInstant(iso8601: info.now))
+        let elapsed = Sample.origin.distance(to: now.date)
+        #expect(info.scale == 600)
+        #expect(elapsed >= 120)  // 0.2 s real × 600
+        #expect(elapsed < 600)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func twoServersGetDifferentPorts() async throws {
+        let first = try await EmulatorServer.start(EmulatorConfiguration())
+        let second = try await EmulatorServer.start(EmulatorConfiguration())
+        #expect(first.port != second.port)
+        await first.stop()
+        await second.stop()
+    }
+}
