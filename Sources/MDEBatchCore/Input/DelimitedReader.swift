@@ -194,9 +194,11 @@ final class DelimitedReader {
                 window.start = next
                 line += breaks
             case .unterminatedQuote(let breaks):
+                let last = window.base[window.end - 1]
+                let endsWithBreak = last == ASCII.lineFeed || last == ASCII.carriageReturn
                 let message =
                     "a quoted cell opened on line \(line) is never closed, so the rest of the file "
-                    + "(through line \(line + breaks)) was read as one cell; close the quote or remove it"
+                    + "(through line \(line + breaks - (endsWithBreak ? 1 : 0))) was read as one cell; close the quote or remove it"
                 try body(line, .rejected(reason: .malformedRow, message: message, machineId: "", sha1: "", comment: ""))
                 window.start = window.end
                 return
