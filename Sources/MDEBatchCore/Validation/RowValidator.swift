@@ -36,81 +36,85 @@ struct RowValidator: Sendable {
 
         // Only non-ASCII cells can be invalid UTF-8; hex cells never are.
         let commentValid = commentFlags & ByteClass.nonASCII == 0 || String(validating: commentBytes, as: UTF8.self) != nil
-        var row = IngestedRow(
-            location: location,
-            machineId: String(decoding: machineBytes, as: UTF8.self),
-            sha1: String(decoding: sha1Bytes, as: UTF8.self),
-            comment: String(decoding: commentBytes, as: UTF8.self),
-            verdict: .invalid(reason: .malformedRow, message: "")
+        let machineText = String(decoding: machineBytes, as: UTF8.self)
+        let sha1Text = String(decoding: sha1Bytes, as: UTF8.self)
+        let commentText = String(decoding: commentBytes, as: UTF8.self)
+        // The row is built once, at the end, so it is never copied on the hot path.
+        let (verdict, key) = judge(
+            machine: (machineBytes, machineFlags, machineText),
+            sha1: (sha1Bytes, sha1Flags, sha1Text),
+            comment: (commentBytes, commentFlags, commentText),
+            commentValid: commentValid
         )
-        func reject(_ reason: RejectionReason, _ message: String) -> (row: IngestedRow, key: DedupKey?) {
-            row.verdict = .invalid(reason: reason, message: message)
-            return (row, nil)
-        }
+        return (IngestedRow(location: location, machineId: machineText, sha1: sha1Text, comment: commentText, verdict: verdict), key)
+    }
 
+    private typealias Cell = (bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String)
+
+    private func judge(machine: Cell, sha1: Cell, comment: Cell, commentValid: Bool) -> (RowVerdict, DedupKey?) {
         // Encoding first: a mangled cell would otherwise read as a wrong value.
-        if machineFlags & ByteClass.notHex != 0, !Self.isASCII(machineBytes), String(validating: machineBytes, as: UTF8.self) == nil {
-            return reject(.invalidEncoding, Self.encodingMessage("machine id"))
+        if machine.flags & ByteClass.notHex != 0, !Self.isASCII(machine.bytes), String(validating: machine.bytes, as: UTF8.self) == nil {
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("machine id")), nil)
         }
-        if sha1Flags & ByteClass.notHex != 0, !Self.isASCII(sha1Bytes), String(validating: sha1Bytes, as: UTF8.self) == nil {
-            return reject(.invalidEncoding, Self.encodingMessage("sha1"))
+        if sha1.flags & ByteClass.notHex != 0, !Self.isASCII(sha1.bytes), String(validating: sha1.bytes, as: UTF8.self) == nil {
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("sha1")), nil)
         }
         if !commentValid {
-            return reject(.invalidEncoding, Self.encodingMessage("comment"))
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("comment")), nil)
         }
 
-        let machineIsHex = machineFlags & ByteClass.notHex == 0
-        if machineBytes.isEmpty {
-            return reject(
-                .missingMachineId,
-                "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
+        let machineIsHex = machine.flags & ByteClass.notHex == 0
+        if machine.bytes.isEmpty {
+            return (
+                .invalid(
+                    reason: .missingMachineId,
+                    message: "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
+                ), nil
             )
         }
-        if machineBytes.count != 40 || !machineIsHex {
-            return reject(
-                .invalidMachineId,
-                "machine id \(Self.quoted(row.machineId)) is not 40 hex digits (\(Self.describe(row.machineId, hex: machineIsHex))); "
-                    + "use the device id from the Defender portal or the DeviceId of Advanced Hunting"
-            )
+        if machine.bytes.count != 40 || !machineIsHex {
+            let message =
+                "machine id \(Self.quoted(machine.text)) is not 40 hex digits (\(Self.describe(machine.text, hex: machineIsHex))); "
+                + "use the device id from the Defender portal or the DeviceId of Advanced Hunting"
+            return (.invalid(reason: .invalidMachineId, message: message), nil)
         }
 
-        let sha1IsHex = sha1Flags & ByteClass.notHex == 0
-        if sha1Bytes.isEmpty {
-            return reject(.missingSHA1, "sha1 is empty; fill in the file's SHA-1 (40 hex digits)")
+        let sha1IsHex = sha1.flags & ByteClass.notHex == 0
+        if sha1.bytes.isEmpty {
+            return (.invalid(reason: .missingSHA1, message: "sha1 is empty; fill in the file's SHA-1 (40 hex digits)"), nil)
         }
-        if sha1IsHex && sha1Bytes.count == 64 {
-            return reject(
-                .sha256NotAccepted,
-                "sha1 \(Self.quoted(Self.abbreviated(row.sha1))) is a SHA-256 (64 hex digits); "
-                    + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
-            )
+        if sha1IsHex && sha1.bytes.count == 64 {
+            let message =
+                "sha1 \(Self.quoted(Self.abbreviated(sha1.text))) is a SHA-256 (64 hex digits); "
+                + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
+            return (.invalid(reason: .sha256NotAccepted, message: message), nil)
         }
-        if sha1IsHex && sha1Bytes.count == 32 {
-            return reject(
-                .md5NotAccepted,
-                "sha1 \(Self.quoted(Self.abbreviated(row.sha1))) is an MD5 (32 hex digits); "
-                    + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
-            )
+        if sha1IsHex && sha1.bytes.count == 32 {
+            let message =
+                "sha1 \(Self.quoted(Self.abbreviated(sha1.text))) is an MD5 (32 hex digits); "
+                + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
+            return (.invalid(reason: .md5NotAccepted, message: message), nil)
         }
-        if sha1Bytes.count != 40 || !sha1IsHex {
-            return reject(
-                .invalidSHA1,
-                "sha1 \(Self.quoted(row.sha1)) is not 40 hex digits (\(Self.describe(row.sha1, hex: sha1IsHex))); "
-                    + "give the file's SHA-1 hash"
-            )
+        if sha1.bytes.count != 40 || !sha1IsHex {
+            let message =
+                "sha1 \(Self.quoted(sha1.text)) is not 40 hex digits (\(Self.describe(sha1.text, hex: sha1IsHex))); "
+                + "give the file's SHA-1 hash"
+            return (.invalid(reason: .invalidSHA1, message: message), nil)
         }
 
-        let comment: String
-        switch normalizeComment(commentBytes, flags: commentFlags, text: row.comment) {
-        case .success(let text): comment = text
-        case .failure(let rejection): return reject(rejection.reason, rejection.message)
+        let normalizedComment: String
+        switch normalizeComment(comment.bytes, flags: comment.flags, text: comment.text) {
+        case .success(let text): normalizedComment = text
+        case .failure(let rejection): return (.invalid(reason: rejection.reason, message: rejection.message), nil)
         }
 
         let machineId =
-            machineFlags & ByteClass.upperHex != 0 ? String(decoding: machineBytes.map(Self.lower), as: UTF8.self) : row.machineId
-        let sha1 = sha1Flags & ByteClass.upperHex != 0 ? String(decoding: sha1Bytes.map(Self.lower), as: UTF8.self) : row.sha1
-        row.verdict = .valid(NormalizedRow(machineId: machineId, sha1: sha1, comment: comment))
-        return (row, DedupKey(machineIdHex: machineBytes, sha1Hex: sha1Bytes))
+            machine.flags & ByteClass.upperHex != 0 ? String(decoding: machine.bytes.map(Self.lower), as: UTF8.self) : machine.text
+        let sha1Value = sha1.flags & ByteClass.upperHex != 0 ? String(decoding: sha1.bytes.map(Self.lower), as: UTF8.self) : sha1.text
+        return (
+            .valid(NormalizedRow(machineId: machineId, sha1: sha1Value, comment: normalizedComment)),
+            DedupKey(machineIdHex: machine.bytes, sha1Hex: sha1.bytes)
+        )
     }
 
     // MARK: - Comment
