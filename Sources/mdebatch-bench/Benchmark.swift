@@ -1,3 +1,5 @@
+import Foundation
+
 /// One benchmark: it prepares its own inputs, measures, and returns its figures.
 ///
 /// To add a measurement, add a type conforming to this protocol in its own file and list

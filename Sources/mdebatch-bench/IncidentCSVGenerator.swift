@@ -9,7 +9,7 @@ struct IncidentCSVGenerator {
 
     /// Writes the file and returns its size in bytes.
     func write(to url: URL) throws -> Int {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var random = SplitMix64(state: seed)

@@ -2,6 +2,12 @@ import Foundation
 
 /// The process's peak resident memory.
 enum ProcessMemory {
+    #if os(Linux)
+        private static let rusageSelf = RUSAGE_SELF.rawValue
+    #else
+        private static let rusageSelf = RUSAGE_SELF
+    #endif
+
     /// Peak resident set size in MiB: `VmHWM` from `/proc/self/status` on Linux, else
     /// `getrusage(RUSAGE_SELF).ru_maxrss`.
     static func peakResidentMiB() -> Double {
@@ -12,7 +18,7 @@ enum ProcessMemory {
             }
         }
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(rusageSelf, &usage)
         #if os(Linux)
             return Double(usage.ru_maxrss) / 1024
         #else
@@ -23,7 +29,7 @@ enum ProcessMemory {
     /// User plus system CPU seconds used so far.
     static func cpuSeconds() -> Double {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(rusageSelf, &usage)
         let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
         let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return user + system

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import MDEEmulator
 import NIOCore
@@ -45,7 +46,8 @@ struct FaultTests {
 
     @Test(.timeLimit(.minutes(1)))
     func fault503AnswersServiceUnavailableWithRetryAfter() async throws {
-        let configuration = Sample.configuration { $0.faults = [try FaultRule(parsing: "503:1:12s")] }
+        let rule = try FaultRule(parsing: "503:1:12s")
+        let configuration = Sample.configuration { $0.faults = [rule] }
         try await makeEmulator(configuration).test(.live) { client in
             let token = try await client.token(configuration)
             let response = try await client.submit(token: token)
@@ -96,7 +98,8 @@ struct FaultTests {
     @Test(.timeLimit(.minutes(1)))
     func delayAfterCreateOutlastsTheClientTimeoutThenAnswers() async throws {
         let clock = ManualClock()
-        let configuration = Sample.configuration { $0.faults = [try FaultRule(parsing: "delay:1:45s")] }
+        let rule = try FaultRule(parsing: "delay:1:45s")
+        let configuration = Sample.configuration { $0.faults = [rule] }
         try await makeEmulator(configuration, clock: clock).test(.live) { client in
             let token = try await client.token(configuration)
             let port = try #require(client.port)
@@ -147,8 +150,10 @@ struct FaultTests {
             let token = try await client.token(configuration)
             #expect(try await client.get("/api/machineactions", token: token).status == .ok)
         }
-        var withGets = configuration
-        withGets.faultsApplyToGets = true
+        let withGets = Sample.configuration {
+            $0.faults = [FaultRule(.internalServerError, rate: 1)]
+            $0.faultsApplyToGets = true
+        }
         try await makeEmulator(withGets).test(.router) { client in
             let token = try await client.token(withGets)
             #expect(try await client.get("/api/machineactions", token: token).status == .internalServerError)

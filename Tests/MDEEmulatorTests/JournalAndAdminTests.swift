@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import MDEEmulator
 import Testing
@@ -64,7 +65,7 @@ struct JournalAndAdminTests {
 
     @Test func adminRoutesAreNotJournaledNorRateLimited() async throws {
         let configuration = Sample.configuration { $0.limits = [RateLimit(limit: 1, window: .seconds(60))] }
-        try await makeEmulator(configuration).test(.router) { client in
+        try await makeEmulator(configuration).test(.router) { client async throws in
             for _ in 0..<3 {
                 #expect(try await client.get("/_emulator/actions", token: nil).status == .ok)
             }

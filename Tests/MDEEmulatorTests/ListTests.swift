@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import MDEEmulator
 import Testing
@@ -46,23 +47,23 @@ struct ListTests {
             let token = try await client.token(configuration)
             let machines = (1...4).map(Sample.machine)
             let ids = try await Self.seed(client, token: token, clock: clock, machines: machines, step: .seconds(10))
-            func ids(_ query: String) async throws -> [String] {
+            func matching(_ query: String) async throws -> [String] {
                 let response = try await Self.list(client, token: token, query)
-                try #require(response.status == .ok, "\(query): \(String(buffer: response.body))")
+                try #require(response.status == .ok)
                 return try decode(MachineActionList.self, response).value.map(\.id)
             }
-            #expect(try await ids("?$filter=machineId eq '\(machines[1])'") == [ids[1]])
-            #expect(try await ids("?$filter=MachineId eq '\(machines[1].uppercased())'") == [ids[1]])
-            #expect(try await ids("?$filter=id eq '\(ids[2])'") == [ids[2]])
-            #expect(try await ids("?$filter=id in ('\(ids[0])', '\(ids[3])')") == [ids[0], ids[3]])
-            #expect(try await ids("?$filter=type eq 'StopAndQuarantineFile' and requestor eq '\(configuration.requestor)'") == ids)
-            #expect(try await ids("?$filter=creationDateTimeUtc ge 2026-01-01T00:00:10Z") == Array(ids[1...]))
-            #expect(try await ids("?$filter=CreationDateTimeUtc gt 2026-01-01T00:00:10Z") == Array(ids[2...]))
-            #expect(try await ids("?$filter=creationDateTimeUtc lt 2026-01-01T00:00:10.0000001Z") == Array(ids[...1]))
-            #expect(try await ids("?$filter=creationDateTimeUtc le 2026-01-01T00:00:00Z and machineId eq '\(machines[0])'") == [ids[0]])
+            #expect(try await matching("?$filter=machineId eq '\(machines[1])'") == [ids[1]])
+            #expect(try await matching("?$filter=MachineId eq '\(machines[1].uppercased())'") == [ids[1]])
+            #expect(try await matching("?$filter=id eq '\(ids[2])'") == [ids[2]])
+            #expect(try await matching("?$filter=id in ('\(ids[0])', '\(ids[3])')") == [ids[0], ids[3]])
+            #expect(try await matching("?$filter=type eq 'StopAndQuarantineFile' and requestor eq '\(configuration.requestor)'") == ids)
+            #expect(try await matching("?$filter=creationDateTimeUtc ge 2026-01-01T00:00:10Z") == Array(ids[1...]))
+            #expect(try await matching("?$filter=CreationDateTimeUtc gt 2026-01-01T00:00:10Z") == Array(ids[2...]))
+            #expect(try await matching("?$filter=creationDateTimeUtc lt 2026-01-01T00:00:10.0000001Z") == Array(ids[...1]))
+            #expect(try await matching("?$filter=creationDateTimeUtc le 2026-01-01T00:00:00Z and machineId eq '\(machines[0])'") == [ids[0]])
             // Clock at 40 s: actions created at 0 s and 10 s are InProgress, those at 20 s and 30 s Pending.
-            #expect(try await ids("?$filter=status eq 'Pending'") == Array(ids[2...]))
-            #expect(try await ids("?$filter=status eq 'InProgress' and type eq 'StopAndQuarantineFile'") == Array(ids[...1]))
+            #expect(try await matching("?$filter=status eq 'Pending'") == Array(ids[2...]))
+            #expect(try await matching("?$filter=status eq 'InProgress' and type eq 'StopAndQuarantineFile'") == Array(ids[...1]))
         }
     }
 

@@ -1,4 +1,5 @@
 import HummingbirdTesting
+import HTTPTypes
 import MDEEmulator
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import MDEEmulator
 import Testing
@@ -35,9 +36,8 @@ struct TokenTests {
             try #require(parts.count == 3)
             var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
             while payload.count % 4 != 0 { payload += "=" }
-            let claims = try #require(
-                try JSONSerialization.jsonObject(with: try #require(Data(base64Encoded: payload))) as? [String: Any]
-            )
+            let payloadData = try #require(Data(base64Encoded: payload))
+            let claims = try #require(try JSONSerialization.jsonObject(with: payloadData) as? [String: Any])
             let origin = Int(Sample.origin.timeIntervalSince1970)
             #expect((claims["exp"] as? NSNumber)?.intValue == origin + 3599)
         }

@@ -185,7 +185,11 @@ final class DelimitedReader {
                 }
             case .record(let next, let breaks):
                 let recordLine = line
-                if !isBlankRecord() {
+                if next - window.start > maximumRecordBytes {
+                    // The whole record fitted in the window, but it is still over the limit.
+                    let message = Self.overlongMessage(line: line, bytes: next - window.start, limit: maximumRecordBytes, openQuote: false)
+                    try body(line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
+                } else if !isBlankRecord() {
                     let machineId = cell(columns.machineId)
                     let sha1 = cell(columns.sha1)
                     let comment = columns.comment.map { cell($0) }
@@ -194,9 +198,11 @@ final class DelimitedReader {
                 window.start = next
                 line += breaks
             case .unterminatedQuote(let breaks):
+                let last = window.base[window.end - 1]
+                let endsWithBreak = last == ASCII.lineFeed || last == ASCII.carriageReturn
                 let message =
                     "a quoted cell opened on line \(line) is never closed, so the rest of the file "
-                    + "(through line \(line + breaks)) was read as one cell; close the quote or remove it"
+                    + "(through line \(line + breaks - (endsWithBreak ? 1 : 0))) was read as one cell; close the quote or remove it"
                 try body(line, .rejected(reason: .malformedRow, message: message, machineId: "", sha1: "", comment: ""))
                 window.start = window.end
                 return
@@ -385,15 +391,16 @@ final class DelimitedReader {
             if finished { break }
             if try !window.refill() { break }
         }
-        let openQuote = state == .quoted
-        var message =
-            "the record starting on line \(line) is \(bytes) bytes long, over the limit of \(maximumRecordBytes) bytes; "
-        message +=
-            openQuote
-            ? "a quote on that line is never closed; close it or remove it"
-            : "remove the oversized cell or split the record"
+        let message = Self.overlongMessage(line: line, bytes: bytes, limit: maximumRecordBytes, openQuote: state == .quoted)
         try body(line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
         line += breaks
+    }
+}
+
+extension DelimitedReader {
+    static func overlongMessage(line: Int, bytes: Int, limit: Int, openQuote: Bool) -> String {
+        "the record starting on line \(line) is \(bytes) bytes long, over the limit of \(limit) bytes; "
+            + (openQuote ? "a quote on that line is never closed; close it or remove it" : "remove the oversized cell or split the record")
     }
 }
 

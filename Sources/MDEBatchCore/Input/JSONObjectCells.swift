@@ -73,26 +73,28 @@ struct JSONObjectCells {
         }
 
         var values: [ColumnMatcher.Role: String] = [:]
-        for (role, choice) in chosen {
+        var problem: String?
+        for role in ColumnMatcher.Role.allCases {
+            guard let choice = chosen[role] else { continue }
             let value = object[choice.key]
             if let text = value as? String {
                 values[role] = text
-            } else if value is NSNull {
-                continue
-            } else {
-                let shown = { (role: ColumnMatcher.Role) in values[role] ?? "" }
-                try body(
-                    line,
-                    .rejected(
-                        reason: .malformedRow,
-                        message: "\"\(choice.key)\" is \(Self.kind(of: value as Any)), not a string; put the value in quotes",
-                        machineId: shown(.machineId),
-                        sha1: shown(.sha1),
-                        comment: shown(.comment)
-                    )
-                )
-                return
+            } else if !(value is NSNull), problem == nil {
+                problem = "\"\(choice.key)\" is \(Self.kind(of: value as Any)), not a string; put the value in quotes"
             }
+        }
+        if let problem {
+            try body(
+                line,
+                .rejected(
+                    reason: .malformedRow,
+                    message: problem,
+                    machineId: values[.machineId] ?? "",
+                    sha1: values[.sha1] ?? "",
+                    comment: values[.comment] ?? ""
+                )
+            )
+            return
         }
         var machineId = values[.machineId] ?? ""
         var sha1 = values[.sha1] ?? ""

@@ -40,41 +40,39 @@ public struct IngestPipeline: Sendable {
                 stream = opened
                 try read(opened, format: format, name: name, matcher: matcher) { line, raw in
                     let location = RowLocation(source: name, line: line)
-                    let row: IngestedRow
+                    summary.rowCount += 1
                     switch raw {
                     case .cells(let machineId, let sha1, let comment):
-                        var checked = validator.check(machineId: machineId, sha1: sha1, comment: comment)
-                        if let key = checked.key,
-                            let first = deduplicator.firstOccurrence(of: key, source: sourceIndex, line: line)
-                        {
-                            checked.verdict = .duplicate(of: first)
+                        var checked = validator.check(machineId: machineId, sha1: sha1, comment: comment, at: location)
+                        if let key = checked.key {
+                            if let first = deduplicator.firstOccurrence(of: key, source: sourceIndex, line: line) {
+                                checked.row.verdict = .duplicate(of: first)
+                                summary.duplicateCount += 1
+                            } else {
+                                summary.validCount += 1
+                            }
+                        } else if case .invalid(let reason, _) = checked.row.verdict {
+                            summary.invalidCounts[reason, default: 0] += 1
                         }
-                        row = IngestedRow(
-                            location: location,
-                            machineId: checked.machineId,
-                            sha1: checked.sha1,
-                            comment: checked.comment,
-                            verdict: checked.verdict
-                        )
+                        do {
+                            try onRow(checked.row)
+                        } catch {
+                            throw CallerError(underlying: error)
+                        }
                     case .rejected(let reason, let message, let machineId, let sha1, let comment):
-                        row = IngestedRow(
+                        summary.invalidCounts[reason, default: 0] += 1
+                        let row = IngestedRow(
                             location: location,
                             machineId: machineId,
                             sha1: sha1,
                             comment: comment,
                             verdict: .invalid(reason: reason, message: message)
                         )
-                    }
-                    summary.rowCount += 1
-                    switch row.verdict {
-                    case .valid: summary.validCount += 1
-                    case .duplicate: summary.duplicateCount += 1
-                    case .invalid(let reason, _): summary.invalidCounts[reason, default: 0] += 1
-                    }
-                    do {
-                        try onRow(row)
-                    } catch {
-                        throw CallerError(underlying: error)
+                        do {
+                            try onRow(row)
+                        } catch {
+                            throw CallerError(underlying: error)
+                        }
                     }
                 }
             } catch let error as InputError {

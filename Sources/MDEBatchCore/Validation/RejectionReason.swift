@@ -15,7 +15,7 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case md5NotAccepted = "md5-not-accepted"
     /// The comment is empty and no default comment was given.
     case missingComment = "missing-comment"
-    /// The comment is over ``RowValidator/maximumCommentLength`` characters.
+    /// The comment is over 4,000 characters.
     case commentTooLong = "comment-too-long"
     /// The comment holds a control character other than a line break.
     case controlCharacters = "control-characters"

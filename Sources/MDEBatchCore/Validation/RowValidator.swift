@@ -8,16 +8,6 @@ struct RowValidator: Sendable {
     /// Comments longer than this many characters are rejected (`comment-too-long`).
     static let maximumCommentLength = 4000
 
-    /// The outcome for one row: the trimmed cells as read, the verdict, and the
-    /// deduplication key of a valid row.
-    struct Checked {
-        var machineId: String
-        var sha1: String
-        var comment: String
-        var verdict: RowVerdict
-        var key: DedupKey?
-    }
-
     private let defaultComment: [UInt8]
 
     init(defaultComment: String?) {
@@ -27,121 +17,104 @@ struct RowValidator: Sendable {
 
     // MARK: - Checking
 
+    /// Checks one row's cells and returns the row, with the deduplication key of a valid row.
+    ///
+    /// The buffers are the raw cells (untrimmed); `comment` is `nil` when the input has no
+    /// comment column.
     func check(
         machineId rawMachineId: UnsafeBufferPointer<UInt8>,
         sha1 rawSHA1: UnsafeBufferPointer<UInt8>,
-        comment rawComment: UnsafeBufferPointer<UInt8>?
-    ) -> Checked {
+        comment rawComment: UnsafeBufferPointer<UInt8>?,
+        at location: RowLocation
+    ) -> (row: IngestedRow, key: DedupKey?) {
         let machineBytes = Self.trim(rawMachineId)
         let sha1Bytes = Self.trim(rawSHA1)
         let commentBytes = rawComment.map(Self.trim) ?? UnsafeBufferPointer(start: nil, count: 0)
+        let machineFlags = ByteClass.hexFlags(machineBytes)
+        let sha1Flags = ByteClass.hexFlags(sha1Bytes)
+        let commentFlags = ByteClass.commentFlags(commentBytes)
 
-        let machineASCII = Self.isASCII(machineBytes)
-        let sha1ASCII = Self.isASCII(sha1Bytes)
-        let commentText: String?
-        if Self.isASCII(commentBytes) {
-            commentText = String(decoding: commentBytes, as: UTF8.self)
-        } else {
-            commentText = String(validating: commentBytes, as: UTF8.self)
-        }
+        // Only non-ASCII cells can be invalid UTF-8; hex cells never are.
+        let commentValid = commentFlags & ByteClass.nonASCII == 0 || String(validating: commentBytes, as: UTF8.self) != nil
         let machineText = String(decoding: machineBytes, as: UTF8.self)
         let sha1Text = String(decoding: sha1Bytes, as: UTF8.self)
-        var checked = Checked(
-            machineId: machineText,
-            sha1: sha1Text,
-            comment: commentText ?? String(decoding: commentBytes, as: UTF8.self),
-            verdict: .invalid(reason: .malformedRow, message: ""),
-            key: nil
+        let commentText = String(decoding: commentBytes, as: UTF8.self)
+        // The row is built once, at the end, so it is never copied on the hot path.
+        let (verdict, key) = judge(
+            machine: (machineBytes, machineFlags, machineText),
+            sha1: (sha1Bytes, sha1Flags, sha1Text),
+            comment: (commentBytes, commentFlags, commentText),
+            commentValid: commentValid
         )
-
-        // Encoding first: a mangled cell would otherwise read as a wrong value.
-        if !machineASCII && String(validating: machineBytes, as: UTF8.self) == nil {
-            checked.verdict = .invalid(reason: .invalidEncoding, message: Self.encodingMessage("machine id"))
-            return checked
-        }
-        if !sha1ASCII && String(validating: sha1Bytes, as: UTF8.self) == nil {
-            checked.verdict = .invalid(reason: .invalidEncoding, message: Self.encodingMessage("sha1"))
-            return checked
-        }
-        if commentText == nil {
-            checked.verdict = .invalid(reason: .invalidEncoding, message: Self.encodingMessage("comment"))
-            return checked
-        }
-
-        let machineHex = Self.hexShape(machineBytes)
-        if machineBytes.isEmpty {
-            checked.verdict = .invalid(
-                reason: .missingMachineId,
-                message: "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
-            )
-            return checked
-        }
-        if machineBytes.count != 40 || !machineHex.isHex {
-            checked.verdict = .invalid(
-                reason: .invalidMachineId,
-                message: "machine id \(Self.quoted(machineText)) is not 40 hex digits (\(Self.describe(machineText, hex: machineHex.isHex))); "
-                    + "use the device id from the Defender portal or the DeviceId of Advanced Hunting"
-            )
-            return checked
-        }
-
-        let sha1Hex = Self.hexShape(sha1Bytes)
-        if sha1Bytes.isEmpty {
-            checked.verdict = .invalid(reason: .missingSHA1, message: "sha1 is empty; fill in the file's SHA-1 (40 hex digits)")
-            return checked
-        }
-        if sha1Hex.isHex && sha1Bytes.count == 64 {
-            checked.verdict = .invalid(
-                reason: .sha256NotAccepted,
-                message: "sha1 \(Self.quoted(Self.abbreviated(sha1Text))) is a SHA-256 (64 hex digits); "
-                    + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
-            )
-            return checked
-        }
-        if sha1Hex.isHex && sha1Bytes.count == 32 {
-            checked.verdict = .invalid(
-                reason: .md5NotAccepted,
-                message: "sha1 \(Self.quoted(Self.abbreviated(sha1Text))) is an MD5 (32 hex digits); "
-                    + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
-            )
-            return checked
-        }
-        if sha1Bytes.count != 40 || !sha1Hex.isHex {
-            checked.verdict = .invalid(
-                reason: .invalidSHA1,
-                message: "sha1 \(Self.quoted(sha1Text)) is not 40 hex digits (\(Self.describe(sha1Text, hex: sha1Hex.isHex))); "
-                    + "give the file's SHA-1 hash"
-            )
-            return checked
-        }
-
-        let comment: String
-        switch normalizeComment(commentBytes, text: commentText ?? "") {
-        case .success(let text): comment = text
-        case .failure(let rejection):
-            checked.verdict = .invalid(reason: rejection.reason, message: rejection.message)
-            return checked
-        }
-
-        let machineId = machineHex.hasUpper ? String(decoding: machineBytes.map(Self.lower), as: UTF8.self) : machineText
-        let sha1 = sha1Hex.hasUpper ? String(decoding: sha1Bytes.map(Self.lower), as: UTF8.self) : sha1Text
-        checked.verdict = .valid(NormalizedRow(machineId: machineId, sha1: sha1, comment: comment))
-        checked.key = DedupKey(machineIdHex: machineBytes, sha1Hex: sha1Bytes)
-        return checked
+        return (IngestedRow(location: location, machineId: machineText, sha1: sha1Text, comment: commentText, verdict: verdict), key)
     }
 
-    /// Checks strings (the JSON readers' cells) through the same byte-level rules.
-    func check(machineId: String, sha1: String, comment: String?) -> Checked {
-        var machineId = machineId
-        var sha1 = sha1
-        return machineId.withUTF8 { machineBytes in
-            sha1.withUTF8 { sha1Bytes in
-                guard var text = comment else { return check(machineId: machineBytes, sha1: sha1Bytes, comment: nil) }
-                return text.withUTF8 { commentBytes in
-                    check(machineId: machineBytes, sha1: sha1Bytes, comment: commentBytes)
-                }
-            }
+    private typealias Cell = (bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String)
+
+    private func judge(machine: Cell, sha1: Cell, comment: Cell, commentValid: Bool) -> (RowVerdict, DedupKey?) {
+        // Encoding first: a mangled cell would otherwise read as a wrong value.
+        if machine.flags & ByteClass.notHex != 0, !Self.isASCII(machine.bytes), String(validating: machine.bytes, as: UTF8.self) == nil {
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("machine id")), nil)
         }
+        if sha1.flags & ByteClass.notHex != 0, !Self.isASCII(sha1.bytes), String(validating: sha1.bytes, as: UTF8.self) == nil {
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("sha1")), nil)
+        }
+        if !commentValid {
+            return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("comment")), nil)
+        }
+
+        let machineIsHex = machine.flags & ByteClass.notHex == 0
+        if machine.bytes.isEmpty {
+            return (
+                .invalid(
+                    reason: .missingMachineId,
+                    message: "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
+                ), nil
+            )
+        }
+        if machine.bytes.count != 40 || !machineIsHex {
+            let message =
+                "machine id \(Self.quoted(machine.text)) is not 40 hex digits (\(Self.describe(machine.text, hex: machineIsHex))); "
+                + "use the device id from the Defender portal or the DeviceId of Advanced Hunting"
+            return (.invalid(reason: .invalidMachineId, message: message), nil)
+        }
+
+        let sha1IsHex = sha1.flags & ByteClass.notHex == 0
+        if sha1.bytes.isEmpty {
+            return (.invalid(reason: .missingSHA1, message: "sha1 is empty; fill in the file's SHA-1 (40 hex digits)"), nil)
+        }
+        if sha1IsHex && sha1.bytes.count == 64 {
+            let message =
+                "sha1 \(Self.quoted(Self.abbreviated(sha1.text))) is a SHA-256 (64 hex digits); "
+                + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
+            return (.invalid(reason: .sha256NotAccepted, message: message), nil)
+        }
+        if sha1IsHex && sha1.bytes.count == 32 {
+            let message =
+                "sha1 \(Self.quoted(Self.abbreviated(sha1.text))) is an MD5 (32 hex digits); "
+                + "the API takes SHA-1 only (40 hex digits): use the file's SHA1 column"
+            return (.invalid(reason: .md5NotAccepted, message: message), nil)
+        }
+        if sha1.bytes.count != 40 || !sha1IsHex {
+            let message =
+                "sha1 \(Self.quoted(sha1.text)) is not 40 hex digits (\(Self.describe(sha1.text, hex: sha1IsHex))); "
+                + "give the file's SHA-1 hash"
+            return (.invalid(reason: .invalidSHA1, message: message), nil)
+        }
+
+        let normalizedComment: String
+        switch normalizeComment(comment.bytes, flags: comment.flags, text: comment.text) {
+        case .success(let text): normalizedComment = text
+        case .failure(let rejection): return (.invalid(reason: rejection.reason, message: rejection.message), nil)
+        }
+
+        let machineId =
+            machine.flags & ByteClass.upperHex != 0 ? String(decoding: machine.bytes.map(Self.lower), as: UTF8.self) : machine.text
+        let sha1Value = sha1.flags & ByteClass.upperHex != 0 ? String(decoding: sha1.bytes.map(Self.lower), as: UTF8.self) : sha1.text
+        return (
+            .valid(NormalizedRow(machineId: machineId, sha1: sha1Value, comment: normalizedComment)),
+            DedupKey(machineIdHex: machine.bytes, sha1Hex: sha1.bytes)
+        )
     }
 
     // MARK: - Comment
@@ -151,7 +124,7 @@ struct RowValidator: Sendable {
         var message: String
     }
 
-    private func normalizeComment(_ bytes: UnsafeBufferPointer<UInt8>, text: String) -> Result<String, Rejection> {
+    private func normalizeComment(_ bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String) -> Result<String, Rejection> {
         if bytes.isEmpty {
             if defaultComment.isEmpty {
                 return .failure(
@@ -162,8 +135,12 @@ struct RowValidator: Sendable {
                 )
             }
             return defaultComment.withUnsafeBufferPointer { fallback in
-                normalizeComment(fallback, text: String(decoding: fallback, as: UTF8.self))
+                normalizeComment(fallback, flags: ByteClass.commentFlags(fallback), text: String(decoding: fallback, as: UTF8.self))
             }
+        }
+        // The common case, a plain one-line comment, needs no scan beyond the flags.
+        if flags & (ByteClass.lineBreak | ByteClass.control | ByteClass.maybeC1) == 0 && bytes.count <= Self.maximumCommentLength {
+            return .success(text)
         }
         var hasBreak = false
         var scalarIndex = 0
@@ -259,21 +236,6 @@ struct RowValidator: Sendable {
         var combined: UInt8 = 0
         for byte in bytes { combined |= byte }
         return combined < 0x80
-    }
-
-    /// Whether every byte is a hex digit, and whether any is upper-case.
-    @inline(__always)
-    static func hexShape(_ bytes: UnsafeBufferPointer<UInt8>) -> (isHex: Bool, hasUpper: Bool) {
-        var isHex = true
-        var hasUpper = false
-        for byte in bytes {
-            let digit = byte &- 0x30 < 10
-            let lowerLetter = byte &- 0x61 < 6
-            let upperLetter = byte &- 0x41 < 6
-            isHex = isHex && (digit || lowerLetter || upperLetter)
-            hasUpper = hasUpper || upperLetter
-        }
-        return (isHex, hasUpper)
     }
 
     @inline(__always)

@@ -201,7 +201,7 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
 
 /// `http://host:port` as the client addressed the emulator.
 func baseURL(_ request: Request) -> String {
-    "http://\(request.head.authority ?? request.headers[.host] ?? "localhost")"
+    "http://\(request.head.authority ?? "localhost")"
 }
 
 /// Whole seconds, rounded up, at least 1: the `Retry-After` convention.

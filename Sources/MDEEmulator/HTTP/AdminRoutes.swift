@@ -8,10 +8,12 @@ struct AdminRoutes<C: Clock<Duration>>: Sendable {
 
     func add(to router: Router<Context>) {
         router.get("/_emulator/journal") { _, _ in
-            try jsonResponse(status: .ok, await self.state.journal())
+            let journal = await self.state.journal()
+            return try jsonResponse(status: .ok, journal)
         }
         router.get("/_emulator/actions") { _, _ in
-            try jsonResponse(status: .ok, await self.state.allActions())
+            let actions = await self.state.allActions()
+            return try jsonResponse(status: .ok, actions)
         }
         router.get("/_emulator/clock") { _, _ in
             try jsonResponse(status: .ok, self.state.clockInfo)

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import Logging
 
 /// Journals every API request and turns every error into the API's error shape.
 ///

@@ -9,7 +9,7 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
     let state: EmulatorState<C>
     var configuration: EmulatorConfiguration { state.configuration }
 
-    static let jwtBearer = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+    static var jwtBearer: String { "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" }
 
     func add(to router: Router<Context>) {
         router.post("/:tenant/oauth2/v2.0/token") { request, context in

@@ -117,12 +117,12 @@ public actor EmulatorState<C: Clock<Duration>> {
     /// The visible actions matching `query`, oldest first, and whether more follow the page.
     func list(_ query: ActionQuery) -> (page: [MachineAction], more: Bool) {
         let now = self.now
-        let matching = actionOrder.lazy
-            .compactMap { self.actionsById[$0] }
-            .filter { $0.isVisible(at: now, self.configuration) }
-            .map { $0.wire(at: now, self.configuration) }
+        let configuration = self.configuration
+        let all = actionOrder
+            .compactMap { actionsById[$0] }
+            .filter { $0.isVisible(at: now, configuration) }
+            .map { $0.wire(at: now, configuration) }
             .filter { query.matches($0) }
-        let all = Array(matching)
         let size = query.top ?? configuration.listPageSize
         let page = Array(all.dropFirst(query.skip).prefix(size))
         return (page, query.top == nil && all.count > query.skip + page.count)
@@ -168,8 +168,8 @@ struct StoredAction: Sendable {
     }
 
     func isOpen(at now: EmulatorInstant, _ configuration: EmulatorConfiguration) -> Bool {
-        let status = status(at: now, configuration).status
-        return status == "Pending" || status == "InProgress"
+        let current = self.status(at: now, configuration).status
+        return current == "Pending" || current == "InProgress"
     }
 
     func status(at now: EmulatorInstant, _ configuration: EmulatorConfiguration) -> (status: String, since: EmulatorInstant) {
@@ -182,7 +182,7 @@ struct StoredAction: Sendable {
     }
 
     func wire(at now: EmulatorInstant, _ configuration: EmulatorConfiguration) -> MachineAction {
-        let (status, since) = status(at: now, configuration)
+        let (status, since) = self.status(at: now, configuration)
         return MachineAction(
             id: id,
             type: "StopAndQuarantineFile",

@@ -84,7 +84,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         let configuration = try makeConfiguration()
         try await EmulatorServer.run(configuration) { actual, baseURL in
             let scale = actual.timeScale
-            let origin = ISO8601DateFormatter().string(from: actual.origin)
+            let origin = EmulatorInstant(actual.origin).iso8601
             let lines = [
                 "mdebatch emulator listening on \(baseURL)",
                 "time origin \(origin), scale \(scale) (emulator time = origin + elapsed × \(scale))",
