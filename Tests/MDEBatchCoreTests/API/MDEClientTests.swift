@@ -158,8 +158,9 @@ struct MDEClientTests {
     }
 
     @Test func retryAfterAsAnHTTPDateIsReadAgainstTheClock() async throws {
-        let date = "Sun, 06 Nov 1994 08:49:37 GMT"
-        clock.advance(to: Date(timeIntervalSince1970: 784_111_777 - 42))
+        // The manual clock starts at 2027-01-15T08:00:00Z.
+        #expect(clock.now == Date(timeIntervalSince1970: 1_800_000_000))
+        let date = "Fri, 15 Jan 2027 08:00:42 GMT"
         let (client, _, _) = try makeClient([.response(TransportResponse(status: 503, headers: ["Retry-After": date]))])
         let failure = try #require(try await client.machineAction(id: "x").failure)
         #expect(failure.retryAfter == 42)

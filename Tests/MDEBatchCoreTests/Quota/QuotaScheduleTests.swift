@@ -6,16 +6,12 @@ import Testing
 struct QuotaScheduleTests {
     private let now = ManualWallClock().now
 
-    @Test(arguments: [
-        (1, 0.0),
-        (100, 0.0),
-        (101, 60.0),
-        (1500, 14 * 60.0),
-        (1501, 60 * 60.0),
-        (1600, 60 * 60.0),
-        (1601, 61 * 60.0),
-        (3000, 74 * 60.0),
-    ])
+    /// (calls, seconds until the last one is sent) under 100/1m + 1500/1h on an empty ledger.
+    static let knownAnswers: [(Int, TimeInterval)] = [
+        (1, 0), (100, 0), (101, 60), (1500, 840), (1501, 3600), (1600, 3600), (1601, 3660), (3000, 4440),
+    ]
+
+    @Test(arguments: knownAnswers)
     func defaultPolicyKnownAnswers(calls: Int, lastCallAfter: TimeInterval) throws {
         let estimate = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: calls)
         #expect(estimate.makespan == lastCallAfter)
@@ -78,15 +74,12 @@ struct QuotaScheduleTests {
         #expect(elapsed < 5)
     }
 
-    @Test(arguments: [
-        (0.0, "under a minute"),
-        (59.0, "under a minute"),
-        (60.0, "about 1m"),
-        (14 * 60.0, "about 14m"),
-        (3600.0, "about 1h"),
-        (74 * 60.0, "about 1h14m"),
-        (3 * 3600.0 + 5 * 60.0, "about 3h05m"),
-    ])
+    static let descriptions: [(TimeInterval, String)] = [
+        (0, "under a minute"), (59, "under a minute"), (60, "about 1m"), (840, "about 14m"), (3600, "about 1h"),
+        (4440, "about 1h14m"), (11_100, "about 3h05m"),
+    ]
+
+    @Test(arguments: descriptions)
     func describesDurationsForPeople(seconds: Double, text: String) {
         #expect(QuotaSchedule.describe(seconds: seconds) == text)
     }
