@@ -35,3 +35,14 @@ enum ProcessMemory {
         return user + system
     }
 }
+
+extension ProcessMemory {
+    /// Resets the peak resident size (Linux: `clear_refs` 5), so the next measurement
+    /// sees only its own peak. Returns false where that is not possible.
+    @discardableResult
+    static func resetPeak() -> Bool {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? handle.close() }
+        return (try? handle.write(contentsOf: Data("5".utf8))) != nil
+    }
+}

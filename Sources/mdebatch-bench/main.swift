@@ -3,7 +3,7 @@ import MDEBatchCore
 
 /// Every benchmark, in run order. Add new ones here.
 enum BenchmarkRegistry {
-    static let all: [any Benchmark] = [ValidateBenchmark()]
+    static let all: [any Benchmark] = [ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark()]
 }
 
 /// `mdebatch-bench [--rows N] [NAME...]`: runs the named benchmarks (all by default) and

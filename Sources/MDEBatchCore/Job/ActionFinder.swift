@@ -29,10 +29,20 @@ struct ActionFinder: Sendable {
             guard let slot = try await gate.reserve(.lookup(rowId: rowId), jobId: jobId, api: .listActions, stop: stop) else {
                 return .unavailable(nil)
             }
-            let result = await client.listMachineActions(filter: filter, top: pageSize, skip: page * pageSize)
+            let result: CallResult<MachineActionList>
+            do {
+                result = try await client.listMachineActions(filter: filter, top: pageSize, skip: page * pageSize)
+            } catch {
+                // Nothing left the process (no token, or cancelled): give the slot's attempt an honest end.
+                try store.recordCall(
+                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: rowId, now: clock.now,
+                    call: CallRecord(outcome: "not-sent", errorMessage: "\(error)"), update: .unchanged)
+                throw error
+            }
             let now = clock.now
             switch result {
-            case .success(let actions, let status):
+            case .success(let list, let status):
+                let actions = list.value
                 let found = actions.first(where: matches)
                 try store.recordCall(
                     attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: rowId, now: now,

@@ -172,7 +172,7 @@ public struct QuarantineJob: Sendable {
         let comment = settings.comment(row.comment, jobId: job.id)
         let machineId = row.machineId
         let sha1 = row.sha1
-        let filter = MachineActionFilter.stopAndQuarantine(machineId: machineId, createdOnOrAfter: since)
+        let filter = MachineActionFilter.reconciliation(machineId: machineId, createdOnOrAfter: since).expression
         let result = try await finder.find(rowId: row.id, filter: filter) { action in
             action.machineId?.lowercased() == machineId
                 && action.relatedFileInfo?.fileIdentifier?.lowercased() == sha1
@@ -184,7 +184,7 @@ public struct QuarantineJob: Sendable {
             logger.info("in-doubt send found its action", metadata: ["row.line": "\(row.line)", "action.id": "\(action.id)"])
             try store.updateRow(
                 row.id, now: now, call: CallRecord(outcome: "found", httpStatus: 201),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.rawValue, adopted: false))
+                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false))
             return false
         case .notFound:
             let visibleBy = sentAt.addingTimeInterval(settings.visibilityDelay)
@@ -222,7 +222,21 @@ public struct QuarantineJob: Sendable {
             stop.stop(.requestBudget)
         }
         let comment = settings.comment(row.comment, jobId: job.id)
-        let result = await client.stopAndQuarantineFile(machineId: row.machineId, sha1: row.sha1, comment: comment)
+        let result: CallResult<MachineAction>
+        do {
+            result = try await client.stopAndQuarantineFile(machineId: row.machineId, sha1: row.sha1, comment: comment)
+        } catch {
+            // Thrown only before the request leaves (no token) or on cancellation: in the
+            // first case nothing was sent, so the row goes back without spending an attempt;
+            // on cancellation the row stays `sending` and the next run looks it up.
+            guard error is AuthError else { throw error }
+            try store.recordCall(
+                attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: row.id, now: clock.now,
+                call: CallRecord(outcome: "not-sent", errorMessage: "\(error)"),
+                update: .retry(at: clock.now, inDoubt: false, refundAttempt: true))
+            stop.stop(.authentication("\(error)"))
+            return
+        }
         let now = clock.now
         switch result {
         case .success(let action, let status):
@@ -230,7 +244,7 @@ public struct QuarantineJob: Sendable {
             try store.recordCall(
                 attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: row.id, now: now,
                 call: CallRecord(outcome: "submitted", httpStatus: status),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.rawValue, adopted: false))
+                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false))
         case .failure(let failure):
             try await handle(failure, row: row, slot: slot, now: now)
         }
@@ -281,7 +295,7 @@ public struct QuarantineJob: Sendable {
     private func adoptPending(_ row: RowRecord, attempt: Int) async throws {
         let machineId = row.machineId
         let sha1 = row.sha1
-        let filter = MachineActionFilter.stopAndQuarantine(machineId: machineId, createdOnOrAfter: nil)
+        let filter = MachineActionFilter([.typeEquals("StopAndQuarantineFile"), .machineIdEquals(machineId)]).expression
         let result = try await finder.find(rowId: row.id, filter: filter) { action in
             action.relatedFileInfo?.fileIdentifier?.lowercased() == sha1 && action.status?.isFinal == false
         }
@@ -291,7 +305,7 @@ public struct QuarantineJob: Sendable {
         case .found(let action):
             try store.updateRow(
                 row.id, now: now, call: CallRecord(row: current, outcome: "adopted"),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.rawValue, adopted: true))
+                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: true))
         case .notFound, .unavailable:
             if attempt >= settings.retry.maxAttempts {
                 try store.updateRow(row.id, now: now, call: CallRecord(row: current, outcome: "gave-up"), update: .failed)

@@ -62,8 +62,8 @@ public final class RowInserter {
             sqlite3_bind_null(handle, index)
             return
         }
-        var value = value
-        value.withUTF8 { buffer in
+        var text = value
+        text.withUTF8 { buffer in
             // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
             _ = sqlite3_bind_text(
                 handle, index, UnsafeRawPointer(buffer.baseAddress)?.assumingMemoryBound(to: CChar.self),

@@ -24,7 +24,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 case .duplicate(let first): rejected.append((row.location, "duplicate", "duplicate of \(first)"))
                 }
             }
-            let seconds = QuotaSchedule.makespan(calls: summary.validCount, policy: policy)
+            let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: summary.validCount).makespan
             let report = IngestReport(inputs: input.files, summary: summary, rejected: rejected, policy: policy, quotaSeconds: seconds)
             print(report.render())
             if !summary.fileErrors.isEmpty { throw ExitCode(ExitStatus.inputUnusable) }

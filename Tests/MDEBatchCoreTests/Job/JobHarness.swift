@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import MDEBatchCore
+import MDEBatchTestSupport
+import Synchronization
+
+/// A quarantine job over an in-memory store, a `FakeMDE` and a manual clock.
+struct JobHarness {
+    let clock = ManualWallClock()
+    let fake: FakeMDE
+    let transport: StubTransport
+    let store: StateStore
+    let job: JobRecord
+    let settings: JobSettings
+
+    init(rows: [NewRow], settings: JobSettings = JobSettings(visibilityDelay: 120)) throws {
+        fake = FakeMDE(clock: clock)
+        transport = fake.makeTransport()
+        store = try StateStore.inMemory()
+        let creation = try store.createJob(NewJob(kind: .quarantine, inputs: ["t.csv"], options: "{}"), now: clock.now) { inserter in
+            for row in rows { try inserter.insert(row) }
+            return UUID().uuidString
+        }
+        job = creation.job!
+        self.settings = settings
+    }
+
+    static func rows(_ count: Int) -> [NewRow] {
+        (0..<count).map { i in
+            NewRow(
+                source: "t.csv", line: i + 2, machineId: String(format: "%040x", i + 1),
+                sha1: String(repeating: "a", count: 32) + String(format: "%08x", i), comment: "row \(i)", state: .pending)
+        }
+    }
+
+    func makeJob(stop: StopController = StopController()) throws -> QuarantineJob {
+        let credentials = try Credentials.fromEnvironment(
+            ["MDE_TENANT_ID": "tenant", "MDE_CLIENT_ID": "client", "MDE_CLIENT_SECRET": "secret", "MDE_AUTHORITY": "https://login.test"],
+            now: clock.now)
+        let tokens = TokenProvider(credentials: credentials, resource: "https://api.securitycenter.microsoft.com", transport: transport, clock: clock)
+        let client = MDEClient(
+            baseURL: URL(string: "https://api.test")!, transport: transport, tokens: tokens, requestTimeout: 30,
+            userAgent: "test", clock: clock)
+        let gate = QuotaGate(store: store, clock: clock, tenant: "tenant/client", policy: settings.policy, requestTimeout: settings.requestTimeout)
+        return QuarantineJob(
+            job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
+            logger: Logger(label: "test"), random: { 0.5 })
+    }
+
+    /// Runs the job, moving the manual clock to the next deadline whenever every task is
+    /// asleep on it, so an hour of quota passes in milliseconds.
+    func run(_ job: QuarantineJob) async throws -> JobOutcome {
+        let result = Mutex<Result<JobOutcome, any Error>?>(nil)
+        let task = Task {
+            do {
+                let outcome = try await job.run()
+                result.withLock { $0 = .success(outcome) }
+            } catch {
+                result.withLock { $0 = .failure(error) }
+            }
+        }
+        defer { task.cancel() }
+        var quietPolls = 0
+        var lastRequests = -1
+        while true {
+            if let done = result.withLock({ $0 }) { return try done.get() }
+            try await Task.sleep(for: .milliseconds(1))
+            let requests = transport.requests.count
+            if requests == lastRequests && clock.sleeperCount > 0 {
+                quietPolls += 1
+            } else {
+                quietPolls = 0
+                lastRequests = requests
+            }
+            if quietPolls >= 5, let next = clock.nextDeadline {
+                clock.advance(to: next)
+                quietPolls = 0
+            }
+        }
+    }
+}
