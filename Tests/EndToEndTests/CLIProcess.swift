@@ -38,14 +38,23 @@ struct CLIProcess {
     }
 
     static func finish(_ process: Process, _ out: Pipe, _ err: Pipe) async -> Result {
-        // Read both pipes while the process runs, so a full pipe never blocks it.
-        async let stdout = Task.detached { out.fileHandleForReading.readDataToEndOfFile() }.value
-        async let stderr = Task.detached { err.fileHandleForReading.readDataToEndOfFile() }.value
+        // Read both pipes while the process runs, so a full pipe never blocks it. The
+        // blocking calls run on threads of their own: on the cooperative pool (two threads
+        // on this machine) they would starve the emulator this test process serves.
+        async let stdout = onThread { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = onThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (o, e) = await (stdout, stderr)
-        await Task.detached { process.waitUntilExit() }.value
+        await onThread { process.waitUntilExit() }
         return Result(
             status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
             stderr: String(decoding: e, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// Runs a blocking call on a thread of its own and awaits its result.
+func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: body()) }.start()
     }
 }
 

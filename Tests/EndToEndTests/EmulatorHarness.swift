@@ -22,7 +22,9 @@ struct EmulatorHarness {
 
     /// Flags that make the binary talk to this emulator on its clock.
     func flags(extra: [String] = []) -> [String] {
-        let origin = server.configuration.origin.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let origin = formatter.string(from: server.configuration.origin)
         return [
             "--api-base", server.baseURL, "--state", statePath, "--time-scale", String(server.configuration.timeScale),
             "--time-origin", origin, "--quiet",

@@ -41,8 +41,8 @@ public struct QuotaGate: Sendable {
             let reservation = try store.reserveSlot(
                 for: purpose, jobId: jobId, tenant: tenant, api: api.rawValue, now: now,
                 requestTimeout: requestTimeout, lookback: lookback
-            ) { entries, pausedUntil in
-                Self.decide(entries: entries, pausedUntil: pausedUntil, policy: policy, now: now)
+            ) { calls, pausedUntil in
+                Self.decide(calls: calls, pausedUntil: pausedUntil, policy: policy, now: now)
             }
             switch reservation {
             case .granted(let attemptId, let ledgerId):
@@ -59,9 +59,8 @@ public struct QuotaGate: Sendable {
     }
 
     /// The pure decision: a 429 pause first, then both windows.
-    static func decide(entries: [LedgerEntry], pausedUntil: Date?, policy: QuotaPolicy, now: Date) -> SlotDecision {
+    static func decide(calls: [LedgerCall], pausedUntil: Date?, policy: QuotaPolicy, now: Date) -> SlotDecision {
         if let pausedUntil, pausedUntil > now { return .wait(until: pausedUntil) }
-        let calls = entries.map { LedgerCall(sentAt: $0.sentAt, completedAt: $0.completion(at: now)) }
         switch SlidingWindowLedger.decide(calls: calls, policy: policy, now: now) {
         case .granted: return .go
         case .wait(let until): return .wait(until: until)
@@ -73,13 +72,9 @@ public struct QuotaGate: Sendable {
     public func usage(api: QuotaAPI) throws -> [(limit: RateLimit, used: Int)] {
         let now = clock.now
         let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
-        let entries = try store.ledgerEntries(tenant: tenant, api: api.rawValue, since: now.addingTimeInterval(-lookback))
+        let calls = try store.ledgerCalls(tenant: tenant, api: api.rawValue, now: now, lookback: lookback)
         return policy.limits.map { limit in
-            let used = entries.filter { entry in
-                guard let completion = entry.completion(at: now) else { return true }
-                return completion.addingTimeInterval(limit.window) > now
-            }.count
-            return (limit, used)
+            (limit, SlidingWindowLedger.occupancy(calls: calls, window: limit.window, now: now))
         }
     }
 }

@@ -23,10 +23,9 @@ public struct CSVReportWriter: Sendable {
         do {
             try write(jobId: jobId, store: store) { chunk in try handle.write(contentsOf: chunk) }
             try handle.close()
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
+            // rename(2) replaces the old report atomically: a reader never sees half a file.
+            guard rename(temporary.path, url.path) == 0 else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
             }
         } catch {
             try? handle.close()

@@ -55,8 +55,7 @@ extension QuarantineJob {
         let done = counts["submitted"] + counts["already-pending"] + counts["failed"]
         let usage = try gate.usage(api: .stopAndQuarantine)
         let lookback = (settings.policy.limits.map(\.window).max() ?? 3600) + settings.requestTimeout
-        let ledger = try store.ledgerEntries(tenant: gate.tenant, api: QuotaAPI.stopAndQuarantine.rawValue, since: now.addingTimeInterval(-lookback))
-            .map { LedgerCall(sentAt: $0.sentAt, completedAt: $0.completion(at: now)) }
+        let ledger = try store.ledgerCalls(tenant: gate.tenant, api: QuotaAPI.stopAndQuarantine.rawValue, now: now, lookback: lookback)
         let remaining = counts["pending"] + counts["sending"]
         let estimate = QuotaSchedule.estimate(policy: settings.policy, ledger: ledger, now: now, additionalCalls: remaining)
         return ProgressSnapshot(

@@ -70,16 +70,20 @@ extension StateStore {
             }
             try db.create(index: "attempt_row", on: "attempt", columns: ["rowId"])
             try db.create(table: "ledgerEntry") { t in
+                // Times are Unix seconds (REAL): every reservation reads these rows inside
+                // its write transaction, and numbers compare and load without parsing.
                 t.autoIncrementedPrimaryKey("id")
                 t.column("tenant", .text).notNull()
                 t.column("api", .text).notNull()
-                t.column("sentAt", .datetime).notNull()
-                t.column("completedAt", .datetime)
+                t.column("sentAt", .double).notNull()
+                t.column("completedAt", .double)
                 // A call never lasts longer than its time-out: an entry left in flight by a
                 // process that died counts as completed at this instant.
-                t.column("deadline", .datetime).notNull()
+                t.column("deadline", .double).notNull()
             }
-            try db.create(index: "ledgerEntry_window", on: "ledgerEntry", columns: ["tenant", "api", "sentAt"])
+            // A call can count in a window only until `deadline + window`, so the rows a
+            // reservation needs are one index range: deadline > now - longest window.
+            try db.create(index: "ledgerEntry_window", on: "ledgerEntry", columns: ["tenant", "api", "deadline"])
             try db.create(table: "apiPause") { t in
                 // A 429's Retry-After pauses an API for everyone on this tenant.
                 t.column("tenant", .text).notNull()

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The pure quota verdict a reservation asks for.
 public enum SlotDecision: Sendable, Equatable {
@@ -80,29 +81,25 @@ extension StateStore {
     ///   still count and the API's pause; returns nil to grant.
     public func reserveSlot(
         for purpose: SlotPurpose, jobId: String, tenant: String, api: String, now: Date,
-        requestTimeout: TimeInterval, lookback: TimeInterval, decide: ([LedgerEntry], Date?) -> SlotDecision
+        requestTimeout: TimeInterval, lookback: TimeInterval, decide: ([LedgerCall], Date?) -> SlotDecision
     ) throws -> Reservation {
         try writer.write { db in
             if case .send(let rowId) = purpose {
                 let state = try String.fetchOne(db, sql: "SELECT state FROM jobRow WHERE id = ?", arguments: [rowId])
                 guard state == RowState.pending.rawValue else { return .notSendable }
             }
-            let entries = try LedgerEntry
-                .filter(LedgerEntry.Columns.tenant == tenant && LedgerEntry.Columns.api == api)
-                .filter(LedgerEntry.Columns.completedAt == nil || LedgerEntry.Columns.completedAt > now.addingTimeInterval(-lookback)
-                    || LedgerEntry.Columns.sentAt > now.addingTimeInterval(-lookback))
-                .fetchAll(db)
+            let calls = try Self.ledgerCalls(db, tenant: tenant, api: api, now: now, lookback: lookback)
             let pausedUntil = try Date.fetchOne(
                 db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api])
-            switch decide(entries, pausedUntil) {
+            switch decide(calls, pausedUntil) {
             case .go: break
             case .wait(let until): return .wait(until: until)
             case .waitForCompletion: return .waitForCompletion
             }
-            var entry = LedgerEntry(
-                id: nil, tenant: tenant, api: api, sentAt: now, completedAt: nil,
-                deadline: now.addingTimeInterval(requestTimeout))
-            try entry.insert(db)
+            try db.execute(
+                sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)",
+                arguments: [tenant, api, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
+            let ledgerId = db.lastInsertedRowID
             var attempt = AttemptRecord(
                 id: nil, jobId: jobId, rowId: purpose.rowId, api: api, startedAt: now, finishedAt: nil, outcome: nil,
                 httpStatus: nil, errorCode: nil, errorMessage: nil, errorTarget: nil, retryAfter: nil)
@@ -115,7 +112,7 @@ extension StateStore {
                         WHERE id = ?
                         """, arguments: [now, now, rowId])
             }
-            return .granted(attemptId: attempt.id!, ledgerId: entry.id!)
+            return .granted(attemptId: attempt.id!, ledgerId: ledgerId)
         }
     }
 
@@ -124,7 +121,8 @@ extension StateStore {
         attemptId: Int64, ledgerId: Int64, rowId: Int64?, now: Date, call: CallRecord, update: RowUpdate
     ) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?", arguments: [now, ledgerId])
+            try db.execute(
+                sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, ledgerId])
             try db.execute(
                 sql: """
                     UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
@@ -250,16 +248,42 @@ extension StateStore {
 }
 
 extension StateStore {
-    /// Ledger entries of a tenant's API that may still count at or after `since`.
-    public func ledgerEntries(tenant: String, api: String, since: Date) throws -> [LedgerEntry] {
-        try writer.read { db in
-            try LedgerEntry
-                .filter(LedgerEntry.Columns.tenant == tenant && LedgerEntry.Columns.api == api)
-                .filter(LedgerEntry.Columns.completedAt == nil || LedgerEntry.Columns.completedAt > since
-                    || LedgerEntry.Columns.sentAt > since)
-                .order(LedgerEntry.Columns.sentAt)
-                .fetchAll(db)
+    /// The calls of a tenant's API that may still count in a window of at most `lookback`
+    /// seconds at `now`, as the quota arithmetic sees them: a call still in flight past its
+    /// deadline (its process died) counts as completed at the deadline.
+    public func ledgerCalls(tenant: String, api: String, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
+        try writer.read { db in try Self.ledgerCalls(db, tenant: tenant, api: api, now: now, lookback: lookback) }
+    }
+
+    /// Read through SQLite's C API: this runs in every reservation, inside the write lock.
+    static func ledgerCalls(_ db: Database, tenant: String, api: String, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
+        let statement = try db.cachedStatement(
+            sql: "SELECT sentAt, completedAt, deadline FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?")
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        sqlite3_bind_text(handle, 1, tenant, -1, transient)
+        sqlite3_bind_text(handle, 2, api, -1, transient)
+        let nowSeconds = now.timeIntervalSince1970
+        sqlite3_bind_double(handle, 3, nowSeconds - lookback)
+        var calls: [LedgerCall] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "reading the quota ledger failed")
+            }
+            let sent = sqlite3_column_double(handle, 0)
+            let deadline = sqlite3_column_double(handle, 2)
+            let completed: Double? =
+                sqlite3_column_type(handle, 1) != SQLITE_NULL
+                ? sqlite3_column_double(handle, 1) : (nowSeconds >= deadline ? deadline : nil)
+            calls.append(LedgerCall(
+                sentAt: Date(timeIntervalSince1970: sent), completedAt: completed.map(Date.init(timeIntervalSince1970:))))
         }
+        sqlite3_reset(handle)
+        return calls
     }
 }
 

@@ -66,7 +66,11 @@ struct RunOptions: ParsableArguments {
     }
 
     static func parseDate(_ text: String) -> Date? {
-        try? Date(text, strategy: .iso8601)
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
     }
 
     /// The clock the job runs on: real time, or a scaled one shared with an emulator.

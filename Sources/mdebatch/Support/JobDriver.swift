@@ -19,6 +19,14 @@ struct JobDriver {
         var emulator: EmulatorServer?
         /// The request time-out in real seconds (a scaled clock shortens it).
         var realRequestTimeout: TimeInterval
+        /// How much faster than real time `clock` runs.
+        var scale: Double
+
+        /// A scaled clock shortens the real time-out, but never below five real seconds:
+        /// a loaded machine must not turn every call into a time-out.
+        static func realTimeout(_ requested: TimeInterval, scale: Double) -> TimeInterval {
+            scale == 1 ? requested : max(requested / scale, 5)
+        }
     }
 
     /// Starts the in-process emulator when asked, or reads the API base from flags and
@@ -40,7 +48,7 @@ struct JobDriver {
             return Target(
                 environment: environment, baseURL: URL(string: server.baseURL)!, cloud: .public,
                 clock: ScaledWallClock(scale: scale, origin: server.configuration.origin), emulator: server,
-                realRequestTimeout: requestTimeout / scale)
+                realRequestTimeout: Target.realTimeout(requestTimeout, scale: scale), scale: scale)
         }
         let environment = ProcessInfo.processInfo.environment
         let base = options.apiBase ?? environment["MDE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 }
@@ -58,7 +66,7 @@ struct JobDriver {
         let scale = options.timeScale ?? 1
         return Target(
             environment: environment, baseURL: baseURL, cloud: options.cloud, clock: clock, emulator: nil,
-            realRequestTimeout: requestTimeout / scale)
+            realRequestTimeout: Target.realTimeout(requestTimeout, scale: scale), scale: scale)
     }
 
     /// Sends the job's pending rows; prints progress and the summary; writes the report.
@@ -68,7 +76,9 @@ struct JobDriver {
         let credentials = try Credentials.fromEnvironment(target.environment, cloud: target.cloud, now: target.clock.now)
         let lock = try JobLock(statePath: store.path, jobId: job.id)
         defer { withExtendedLifetime(lock) {} }
-        let settings = try options.settings(clock: target.clock)
+        var settings = try options.settings(clock: target.clock)
+        // The ledger counts in clock seconds: a call may last the real time-out, scaled.
+        settings.requestTimeout = target.realRequestTimeout * target.scale
         let connection = APIConnection(
             baseURL: target.baseURL, resource: target.cloud.tokenResource, requestTimeout: target.realRequestTimeout)
         let stop = StopController()
