@@ -403,26 +403,3 @@ extension DelimitedReader {
             + (openQuote ? "a quote on that line is never closed; close it or remove it" : "remove the oversized cell or split the record")
     }
 }
-
-/// The bytes the readers look for.
-enum ASCII {
-    static let tab: UInt8 = 0x09
-    static let lineFeed: UInt8 = 0x0A
-    static let carriageReturn: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22
-    static let comma: UInt8 = 0x2C
-    static let semicolon: UInt8 = 0x3B
-    static let pipe: UInt8 = 0x7C
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
-    }
-}

@@ -48,10 +48,10 @@ final class InputByteStream {
         closesDescriptor = true
     }
 
-    /// Reads standard input (never closed).
-    init(standardInputNamed name: String) {
+    /// Reads an open descriptor such as standard input; it is not closed.
+    init(descriptor: Int32, name: String) {
         self.name = name
-        descriptor = STDIN_FILENO
+        self.descriptor = descriptor
         closesDescriptor = false
     }
 
