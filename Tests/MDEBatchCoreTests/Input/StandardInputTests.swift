@@ -1,6 +1,7 @@
 import Foundation
-@testable import MDEBatchCore
 import Testing
+
+@testable import MDEBatchCore
 
 struct StandardInputTests {
     typealias IDs = FixtureIDs
