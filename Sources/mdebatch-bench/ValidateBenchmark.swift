@@ -7,7 +7,8 @@ struct ValidateBenchmark: Benchmark {
     let name = "validate"
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "mdebatch-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("incident.csv")

@@ -1,7 +1,9 @@
 import Foundation
 import MDEBatchCore
 
-/// Every benchmark, in run order. Add new ones here.
+/// Every benchmark, in run order.
+///
+/// Add new ones here.
 enum BenchmarkRegistry {
     static let all: [any Benchmark] = [ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark()]
 }

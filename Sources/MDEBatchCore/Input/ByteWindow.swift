@@ -13,19 +13,23 @@ final class ByteWindow {
     var end = 0
     private(set) var atEnd = false
 
+    /// The first byte of the buffer (fixed for the window's life).
+    let base: UnsafeMutablePointer<UInt8>
+
     init(stream: InputByteStream, capacity: Int) {
         self.stream = stream
-        storage = .allocate(capacity: capacity)
+        base = .allocate(capacity: capacity)
+        storage = UnsafeMutableBufferPointer(start: base, count: capacity)
     }
 
     deinit { storage.deallocate() }
 
-    var base: UnsafeMutablePointer<UInt8> { storage.baseAddress! }
-
     /// The number of unconsumed bytes.
     var pending: Int { end - start }
 
-    /// Compacts and reads more. Returns `false` at the end of the input.
+    /// Compacts the window and reads more.
+    ///
+    /// - Returns: `false` at the end of the input.
     @discardableResult
     func refill() throws -> Bool {
         if atEnd { return false }

@@ -86,21 +86,13 @@ struct ColumnMatcher: Sendable {
             if let current = best[match.role], current.rank <= match.rank { continue }
             best[match.role] = (index, match.rank)
         }
-        for role in [Role.machineId, .sha1] where best[role] == nil {
-            throw missingColumn(role, source: source, found: names)
-        }
-        return ColumnSelection(machineId: best[.machineId]!.index, sha1: best[.sha1]!.index, comment: best[.comment]?.index)
+        guard let machineId = best[.machineId] else { throw missingColumn(.machineId, source: source, found: names) }
+        guard let sha1 = best[.sha1] else { throw missingColumn(.sha1, source: source, found: names) }
+        return ColumnSelection(machineId: machineId.index, sha1: sha1.index, comment: best[.comment]?.index)
     }
 
     /// The error for a role no column matched.
     func missingColumn(_ role: Role, source: String, found: [String]) -> InputError {
         .missingColumn(source: source, column: role.words, lookedFor: shownNames[role] ?? [], found: found)
     }
-}
-
-/// The column indices the ingest pipeline reads; every other column is skipped unread.
-struct ColumnSelection: Sendable, Equatable {
-    var machineId: Int
-    var sha1: Int
-    var comment: Int?
 }

@@ -36,7 +36,10 @@ final class DelimitedReader {
         case endOfInput
     }
 
-    init(stream: InputByteStream, source: String, delimiter: UInt8? = nil, maximumRecordBytes: Int = defaultMaximumRecordBytes) {
+    init(
+        stream: InputByteStream, source: String, delimiter: UInt8? = nil,
+        maximumRecordBytes: Int = defaultMaximumRecordBytes
+    ) {
         self.source = source
         self.maximumRecordBytes = maximumRecordBytes
         self.forcedDelimiter = delimiter
@@ -132,15 +135,17 @@ final class DelimitedReader {
         // Text in UTF-16 without a byte-order mark has a NUL in every other byte.
         if count >= 8, max(nulAtEven, nulAtOdd) * 3 >= count {
             let order = nulAtOdd > nulAtEven ? "little-endian" : "big-endian"
-            throw InputError.unsupportedEncoding(source: source, encoding: "UTF-16 (\(order)) without a byte-order mark")
+            throw InputError.unsupportedEncoding(
+                source: source, encoding: "UTF-16 (\(order)) without a byte-order mark")
         }
         var nulLine = line
         for byte in bytes[..<firstNul] where byte == ASCII.lineFeed { nulLine += 1 }
         throw InputError.notText(source: source, line: nulLine)
     }
 
-    /// Counts each candidate outside quotes on the header line; the most frequent wins,
-    /// ties going to `,` then `;`, tab, `|`. A header with none of them is one column.
+    /// Picks the delimiter that occurs most often outside quotes on the header line.
+    ///
+    /// Ties go to `,` then `;`, tab, `|`. A header with none of them is one column.
     private func sniffDelimiter() -> UInt8 {
         let candidates: [UInt8] = [ASCII.comma, ASCII.semicolon, ASCII.tab, ASCII.pipe]
         var counts = [Int](repeating: 0, count: candidates.count)
@@ -170,8 +175,10 @@ final class DelimitedReader {
 
     // MARK: - Records
 
-    /// Reads every data record after the header and hands the selected cells to `body`
-    /// with the record's first line. Blank records (every cell empty) are skipped.
+    /// Reads every data record after the header.
+    ///
+    /// Hands the selected cells to `body` with the record's first line. Blank records
+    /// (every cell empty) are skipped.
     func forEachRow(_ columns: ColumnSelection, _ body: (Int, RawRow) throws -> Void) throws {
         while true {
             switch scanRecord() {
@@ -187,8 +194,10 @@ final class DelimitedReader {
                 let recordLine = line
                 if next - window.start > maximumRecordBytes {
                     // The whole record fitted in the window, but it is still over the limit.
-                    let message = Self.overlongMessage(line: line, bytes: next - window.start, limit: maximumRecordBytes, openQuote: false)
-                    try body(line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
+                    let message = Self.overlongMessage(
+                        line: line, bytes: next - window.start, limit: maximumRecordBytes, openQuote: false)
+                    try body(
+                        line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
                 } else if !isBlankRecord() {
                     let machineId = cell(columns.machineId)
                     let sha1 = cell(columns.sha1)
@@ -291,7 +300,8 @@ final class DelimitedReader {
                 } else if byte == ASCII.carriageReturn {
                     if index + 1 < end {
                         fields.append(FieldRange(start: fieldStart, end: index, quoted: quoted))
-                        return .record(next: base[index + 1] == ASCII.lineFeed ? index + 2 : index + 1, breaks: breaks + 1)
+                        return .record(
+                            next: base[index + 1] == ASCII.lineFeed ? index + 2 : index + 1, breaks: breaks + 1)
                     }
                     if !atEnd { return .needMore }
                     fields.append(FieldRange(start: fieldStart, end: index, quoted: quoted))
@@ -303,7 +313,9 @@ final class DelimitedReader {
                     while true {
                         while index < end {
                             let inner = base[index]
-                            if inner == ASCII.quote || inner == ASCII.lineFeed || inner == ASCII.carriageReturn { break }
+                            if inner == ASCII.quote || inner == ASCII.lineFeed || inner == ASCII.carriageReturn {
+                                break
+                            }
                             index += 1
                         }
                         if index == end { return atEnd ? .unterminatedQuote(breaks: breaks) : .needMore }
@@ -336,8 +348,10 @@ final class DelimitedReader {
         }
     }
 
-    /// Consumes a record longer than the limit without keeping it, and reports it as
-    /// `row-too-long`. The same quoting rules as ``scanRecord()`` decide where it ends.
+    /// Consumes a record longer than the limit without keeping it.
+    ///
+    /// It is reported as `row-too-long`; the same quoting rules as ``scanRecord()`` decide
+    /// where it ends.
     private func skipOverlongRecord(_ body: (Int, RawRow) throws -> Void) throws {
         enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
         var state = State.fieldStart
@@ -391,7 +405,8 @@ final class DelimitedReader {
             if finished { break }
             if try !window.refill() { break }
         }
-        let message = Self.overlongMessage(line: line, bytes: bytes, limit: maximumRecordBytes, openQuote: state == .quoted)
+        let message = Self.overlongMessage(
+            line: line, bytes: bytes, limit: maximumRecordBytes, openQuote: state == .quoted)
         try body(line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
         line += breaks
     }
@@ -400,29 +415,8 @@ final class DelimitedReader {
 extension DelimitedReader {
     static func overlongMessage(line: Int, bytes: Int, limit: Int, openQuote: Bool) -> String {
         "the record starting on line \(line) is \(bytes) bytes long, over the limit of \(limit) bytes; "
-            + (openQuote ? "a quote on that line is never closed; close it or remove it" : "remove the oversized cell or split the record")
-    }
-}
-
-/// The bytes the readers look for.
-enum ASCII {
-    static let tab: UInt8 = 0x09
-    static let lineFeed: UInt8 = 0x0A
-    static let carriageReturn: UInt8 = 0x0D
-    static let space: UInt8 = 0x20
-    static let quote: UInt8 = 0x22
-    static let comma: UInt8 = 0x2C
-    static let semicolon: UInt8 = 0x3B
-    static let pipe: UInt8 = 0x7C
-}
-
-extension String {
-    /// The string without leading and trailing spaces, tabs and line breaks.
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(self[first...last])
+            + (openQuote
+                ? "a quote on that line is never closed; close it or remove it"
+                : "remove the oversized cell or split the record")
     }
 }

@@ -48,10 +48,10 @@ final class InputByteStream {
         closesDescriptor = true
     }
 
-    /// Reads standard input (never closed).
-    init(standardInputNamed name: String) {
+    /// Reads an open descriptor such as standard input; it is not closed.
+    init(descriptor: Int32, name: String) {
         self.name = name
-        descriptor = STDIN_FILENO
+        self.descriptor = descriptor
         closesDescriptor = false
     }
 
@@ -116,7 +116,8 @@ final class InputByteStream {
         var filled = 0
         while filled < 4 {
             let count = try head.withUnsafeMutableBytes { bytes in
-                try readRaw(into: bytes.baseAddress! + filled, count: 4 - filled)
+                guard let base = bytes.baseAddress else { return 0 }
+                return try readRaw(into: base + filled, count: 4 - filled)
             }
             if count == 0 {
                 rawEnded = true

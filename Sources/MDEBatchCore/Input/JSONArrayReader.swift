@@ -17,7 +17,10 @@ final class JSONArrayReader {
         case beforeTopLevel, betweenElements, inElement, afterArray
     }
 
-    init(stream: InputByteStream, source: String, matcher: ColumnMatcher, maximumRecordBytes: Int = DelimitedReader.defaultMaximumRecordBytes) {
+    init(
+        stream: InputByteStream, source: String, matcher: ColumnMatcher,
+        maximumRecordBytes: Int = DelimitedReader.defaultMaximumRecordBytes
+    ) {
         self.source = source
         self.maximumRecordBytes = maximumRecordBytes
         window = ByteWindow(stream: stream, capacity: 1 << 20)
@@ -66,7 +69,8 @@ final class JSONArrayReader {
                 let message =
                     "the element starting on line \(elementLine) is \(elementBytes) bytes long, over the limit of "
                     + "\(maximumRecordBytes) bytes; each element must be a small object of strings"
-                try body(elementLine, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
+                try body(
+                    elementLine, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
             } else {
                 try element.withUnsafeBufferPointer { bytes in
                     try cells.read(bytes, line: elementLine, what: "element", body)
@@ -91,7 +95,8 @@ final class JSONArrayReader {
                     line += 1
                 }
                 previousWasCR = byte == ASCII.carriageReturn
-                let isSpace = byte == ASCII.space || byte == ASCII.tab || byte == ASCII.lineFeed || byte == ASCII.carriageReturn
+                let isSpace =
+                    byte == ASCII.space || byte == ASCII.tab || byte == ASCII.lineFeed || byte == ASCII.carriageReturn
                 switch state {
                 case .beforeTopLevel:
                     if isSpace { continue }
@@ -146,7 +151,8 @@ final class JSONArrayReader {
                         continue
                     }
                     window.start = window.end
-                    throw InputError.malformedJSON(source: source, line: line, detail: "there is more text after the end of the array")
+                    throw InputError.malformedJSON(
+                        source: source, line: line, detail: "there is more text after the end of the array")
                 }
             }
             window.start = index
@@ -163,7 +169,8 @@ final class JSONArrayReader {
                     elementLine,
                     .rejected(
                         reason: .malformedRow,
-                        message: "the file ends inside the element that starts on line \(elementLine); the file looks truncated",
+                        message:
+                            "the file ends inside the element that starts on line \(elementLine); the file looks truncated",
                         machineId: "",
                         sha1: "",
                         comment: ""
@@ -171,10 +178,12 @@ final class JSONArrayReader {
                 )
             }
             if inArray {
-                throw InputError.malformedJSON(source: source, line: line, detail: "the array is never closed (missing \"]\")")
+                throw InputError.malformedJSON(
+                    source: source, line: line, detail: "the array is never closed (missing \"]\")")
             }
         case .betweenElements:
-            throw InputError.malformedJSON(source: source, line: line, detail: "the array is never closed (missing \"]\")")
+            throw InputError.malformedJSON(
+                source: source, line: line, detail: "the array is never closed (missing \"]\")")
         case .afterArray:
             break
         }

@@ -9,7 +9,10 @@ final class JSONLinesReader {
     private let window: ByteWindow
     private var cells: JSONObjectCells
 
-    init(stream: InputByteStream, source: String, matcher: ColumnMatcher, maximumRecordBytes: Int = DelimitedReader.defaultMaximumRecordBytes) {
+    init(
+        stream: InputByteStream, source: String, matcher: ColumnMatcher,
+        maximumRecordBytes: Int = DelimitedReader.defaultMaximumRecordBytes
+    ) {
         self.source = source
         self.maximumRecordBytes = maximumRecordBytes
         window = ByteWindow(stream: stream, capacity: max(4 * maximumRecordBytes, 1 << 16))
@@ -59,7 +62,8 @@ final class JSONLinesReader {
                 let message =
                     "line \(skipLine) is \(skippedBytes) bytes long, over the limit of \(maximumRecordBytes) bytes; "
                     + "each line must be one JSON object"
-                try body(skipLine, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
+                try body(
+                    skipLine, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
                 skipping = false
                 skippedBytes = 0
             } else if !RowValidator.trim(bytes).isEmpty {

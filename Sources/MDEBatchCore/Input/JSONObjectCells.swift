@@ -60,7 +60,9 @@ struct JSONObjectCells {
                 roles[key] = match
             }
             guard let match else { continue }
-            if let current = chosen[match.role], current.rank < match.rank || (current.rank == match.rank && current.key < key) {
+            if let current = chosen[match.role],
+                current.rank < match.rank || (current.rank == match.rank && current.key < key)
+            {
                 continue
             }
             chosen[match.role] = (key, match.rank)
@@ -112,7 +114,9 @@ struct JSONObjectCells {
         }
     }
 
-    private func reject(_ reason: RejectionReason, _ message: String, line: Int, _ body: (Int, RawRow) throws -> Void) throws {
+    private func reject(_ reason: RejectionReason, _ message: String, line: Int, _ body: (Int, RawRow) throws -> Void)
+        throws
+    {
         try body(line, .rejected(reason: reason, message: message, machineId: "", sha1: "", comment: ""))
     }
 

@@ -15,15 +15,24 @@ struct DedupKey: Hashable, Sendable {
         )
     }
 
+    /// The value of `digits` (8 or 16) hex digits starting at `start`, first digit most
+    /// significant: eight digits at a time, all in one 64-bit register.
     @inline(__always)
     private static func word(_ hex: UnsafeBufferPointer<UInt8>, from start: Int, digits: Int) -> UInt64 {
-        var value: UInt64 = 0
-        for index in start..<(start + digits) {
-            let byte = hex[index]
-            // '0'...'9' -> 0...9; 'a'...'f' and 'A'...'F' -> 10...15.
-            value = value << 4 | UInt64((byte & 0x0F) &+ 9 &* (byte >> 6))
-        }
-        return value
+        let raw = UnsafeRawPointer(hex.baseAddress.unsafelyUnwrapped + start)
+        let high = pack8(UInt64(littleEndian: raw.loadUnaligned(as: UInt64.self)))
+        if digits == 8 { return high }
+        return high << 32 | pack8(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+    }
+
+    /// Turns eight ASCII hex digits (first digit in the lowest byte) into their 32-bit value.
+    @inline(__always)
+    private static func pack8(_ ascii: UInt64) -> UInt64 {
+        // '0'...'9' -> 0...9; 'a'...'f' and 'A'...'F' -> 10...15 (bit 6 marks a letter).
+        let nibbles = (ascii & 0x0F0F_0F0F_0F0F_0F0F) &+ ((ascii >> 6) & 0x0101_0101_0101_0101) &* 9
+        let pairs = ((nibbles & 0x000F_000F_000F_000F) << 4) | ((nibbles >> 8) & 0x000F_000F_000F_000F)
+        let quads = ((pairs & 0x0000_00FF_0000_00FF) << 8) | ((pairs >> 16) & 0x0000_00FF_0000_00FF)
+        return ((quads & 0xFFFF) << 16) | ((quads >> 32) & 0xFFFF)
     }
 
     static func == (lhs: DedupKey, rhs: DedupKey) -> Bool {

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// Reads every input in order, validates and deduplicates its rows, and hands each row to
 /// the caller with its verdict.
@@ -9,9 +10,16 @@ import Crypto
 /// is read; a bad row becomes an `invalid` verdict and the next row is read.
 public struct IngestPipeline: Sendable {
     public let options: IngestOptions
+    /// The descriptor ``InputSource/standardInput`` reads (tests pass a pipe).
+    let standardInputDescriptor: Int32
 
     public init(options: IngestOptions) {
+        self.init(options: options, standardInputDescriptor: STDIN_FILENO)
+    }
+
+    init(options: IngestOptions, standardInputDescriptor: Int32) {
         self.options = options
+        self.standardInputDescriptor = standardInputDescriptor
     }
 
     /// Reads every source in order, validates and deduplicates; calls `onRow` for every row
@@ -35,7 +43,7 @@ public struct IngestPipeline: Sendable {
                 let opened: InputByteStream
                 switch source {
                 case .file(let path): opened = try InputByteStream(path: path)
-                case .standardInput: opened = InputByteStream(standardInputNamed: name)
+                case .standardInput: opened = InputByteStream(descriptor: standardInputDescriptor, name: name)
                 }
                 stream = opened
                 try read(opened, format: format, name: name, matcher: matcher) { line, raw in

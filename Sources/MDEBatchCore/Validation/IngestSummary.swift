@@ -2,8 +2,9 @@
 public struct IngestSummary: Sendable {
     /// Inputs that could not be used at all (the CLI exits 65 when any is present).
     public var fileErrors: [InputError]
-    /// SHA-256 (hex) over the inputs' raw bytes: the SHA-256 of the concatenated per-input
-    /// digests, in order. The same files in the same order give the same fingerprint.
+    /// SHA-256 (hex) over the inputs' raw bytes.
+    ///
+    /// It is the SHA-256 of the concatenated per-input digests, in order. The same files in the same order give the same fingerprint.
     public var fingerprint: String
     public var validCount: Int
     public var duplicateCount: Int

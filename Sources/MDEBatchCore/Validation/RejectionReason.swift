@@ -1,5 +1,6 @@
-/// Why a row was rejected. The raw values are the reason codes reports carry in
-/// `error_code`; they are stable.
+/// Why a row was rejected.
+///
+/// The raw values are the reason codes reports carry in `error_code`; they are stable.
 public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// The machine id is not 40 hex digits.
     case invalidMachineId = "invalid-machine-id"

@@ -35,7 +35,8 @@ struct RowValidator: Sendable {
         let commentFlags = ByteClass.commentFlags(commentBytes)
 
         // Only non-ASCII cells can be invalid UTF-8; hex cells never are.
-        let commentValid = commentFlags & ByteClass.nonASCII == 0 || String(validating: commentBytes, as: UTF8.self) != nil
+        let commentValid =
+            commentFlags & ByteClass.nonASCII == 0 || String(validating: commentBytes, as: UTF8.self) != nil
         let machineText = String(decoding: machineBytes, as: UTF8.self)
         let sha1Text = String(decoding: sha1Bytes, as: UTF8.self)
         let commentText = String(decoding: commentBytes, as: UTF8.self)
@@ -46,17 +47,24 @@ struct RowValidator: Sendable {
             comment: (commentBytes, commentFlags, commentText),
             commentValid: commentValid
         )
-        return (IngestedRow(location: location, machineId: machineText, sha1: sha1Text, comment: commentText, verdict: verdict), key)
+        return (
+            IngestedRow(
+                location: location, machineId: machineText, sha1: sha1Text, comment: commentText, verdict: verdict), key
+        )
     }
 
     private typealias Cell = (bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String)
 
     private func judge(machine: Cell, sha1: Cell, comment: Cell, commentValid: Bool) -> (RowVerdict, DedupKey?) {
         // Encoding first: a mangled cell would otherwise read as a wrong value.
-        if machine.flags & ByteClass.notHex != 0, !Self.isASCII(machine.bytes), String(validating: machine.bytes, as: UTF8.self) == nil {
+        if machine.flags & ByteClass.notHex != 0, !Self.isASCII(machine.bytes),
+            String(validating: machine.bytes, as: UTF8.self) == nil
+        {
             return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("machine id")), nil)
         }
-        if sha1.flags & ByteClass.notHex != 0, !Self.isASCII(sha1.bytes), String(validating: sha1.bytes, as: UTF8.self) == nil {
+        if sha1.flags & ByteClass.notHex != 0, !Self.isASCII(sha1.bytes),
+            String(validating: sha1.bytes, as: UTF8.self) == nil
+        {
             return (.invalid(reason: .invalidEncoding, message: Self.encodingMessage("sha1")), nil)
         }
         if !commentValid {
@@ -68,7 +76,8 @@ struct RowValidator: Sendable {
             return (
                 .invalid(
                     reason: .missingMachineId,
-                    message: "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
+                    message:
+                        "machine id is empty; fill in the device id (40 hex digits, the DeviceId of Advanced Hunting)"
                 ), nil
             )
         }
@@ -81,7 +90,9 @@ struct RowValidator: Sendable {
 
         let sha1IsHex = sha1.flags & ByteClass.notHex == 0
         if sha1.bytes.isEmpty {
-            return (.invalid(reason: .missingSHA1, message: "sha1 is empty; fill in the file's SHA-1 (40 hex digits)"), nil)
+            return (
+                .invalid(reason: .missingSHA1, message: "sha1 is empty; fill in the file's SHA-1 (40 hex digits)"), nil
+            )
         }
         if sha1IsHex && sha1.bytes.count == 64 {
             let message =
@@ -109,8 +120,11 @@ struct RowValidator: Sendable {
         }
 
         let machineId =
-            machine.flags & ByteClass.upperHex != 0 ? String(decoding: machine.bytes.map(Self.lower), as: UTF8.self) : machine.text
-        let sha1Value = sha1.flags & ByteClass.upperHex != 0 ? String(decoding: sha1.bytes.map(Self.lower), as: UTF8.self) : sha1.text
+            machine.flags & ByteClass.upperHex != 0
+            ? String(decoding: machine.bytes.map(Self.lower), as: UTF8.self) : machine.text
+        let sha1Value =
+            sha1.flags & ByteClass.upperHex != 0
+            ? String(decoding: sha1.bytes.map(Self.lower), as: UTF8.self) : sha1.text
         return (
             .valid(NormalizedRow(machineId: machineId, sha1: sha1Value, comment: normalizedComment)),
             DedupKey(machineIdHex: machine.bytes, sha1Hex: sha1.bytes)
@@ -124,22 +138,28 @@ struct RowValidator: Sendable {
         var message: String
     }
 
-    private func normalizeComment(_ bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String) -> Result<String, Rejection> {
+    private func normalizeComment(_ bytes: UnsafeBufferPointer<UInt8>, flags: UInt8, text: String) -> Result<
+        String, Rejection
+    > {
         if bytes.isEmpty {
             if defaultComment.isEmpty {
                 return .failure(
                     Rejection(
                         reason: .missingComment,
-                        message: "comment is empty and no default comment was given; fill in the Comment column or pass --comment TEXT"
+                        message:
+                            "comment is empty and no default comment was given; fill in the Comment column or pass --comment TEXT"
                     )
                 )
             }
             return defaultComment.withUnsafeBufferPointer { fallback in
-                normalizeComment(fallback, flags: ByteClass.commentFlags(fallback), text: String(decoding: fallback, as: UTF8.self))
+                normalizeComment(
+                    fallback, flags: ByteClass.commentFlags(fallback), text: String(decoding: fallback, as: UTF8.self))
             }
         }
         // The common case, a plain one-line comment, needs no scan beyond the flags.
-        if flags & (ByteClass.lineBreak | ByteClass.control | ByteClass.maybeC1) == 0 && bytes.count <= Self.maximumCommentLength {
+        if flags & (ByteClass.lineBreak | ByteClass.control | ByteClass.maybeC1) == 0
+            && bytes.count <= Self.maximumCommentLength
+        {
             return .success(text)
         }
         var hasBreak = false
@@ -149,7 +169,9 @@ struct RowValidator: Sendable {
             let byte = bytes[index]
             if byte == ASCII.lineFeed || byte == ASCII.carriageReturn {
                 hasBreak = true
-            } else if byte < 0x20 || byte == 0x7F || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])) {
+            } else if byte < 0x20 || byte == 0x7F
+                || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1]))
+            {
                 let scalar = byte == 0xC2 ? UInt32(bytes[index + 1]) : UInt32(byte)
                 let hex = String(scalar, radix: 16, uppercase: true)
                 let code = "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
@@ -171,7 +193,8 @@ struct RowValidator: Sendable {
                 return .failure(
                     Rejection(
                         reason: .commentTooLong,
-                        message: "comment has \(length) characters, over the limit of \(Self.maximumCommentLength); shorten it"
+                        message:
+                            "comment has \(length) characters, over the limit of \(Self.maximumCommentLength); shorten it"
                     )
                 )
             }

@@ -14,7 +14,7 @@ public enum RowVerdict: Sendable, Hashable {
         }
     }
 
-    /// The report's `error_message`, e.g. `duplicate of incident.csv:12`; `nil` for a valid row.
+    /// The report's `error_message` (`duplicate of incident.csv:12`), or `nil` for a valid row.
     public var errorMessage: String? {
         switch self {
         case .valid: return nil

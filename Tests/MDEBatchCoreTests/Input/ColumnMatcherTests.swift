@@ -6,7 +6,8 @@ struct ColumnMatcherTests {
     typealias IDs = FixtureIDs
 
     static let machineAliases = [
-        "machineId", "machine_id", "Machine ID", "deviceId", "DeviceId", "device_id", "Device ID", "MACHINE-ID", "device.id",
+        "machineId", "machine_id", "Machine ID", "deviceId", "DeviceId", "device_id", "Device ID", "MACHINE-ID",
+        "device.id",
     ]
     static let sha1Aliases = ["sha1", "SHA1", "sha-1", "FileSha1", "file_sha1", "File SHA1"]
     static let commentAliases = ["comment", "Comment", "requestorComment", "reason", "Requestor_Comment"]
@@ -32,7 +33,8 @@ struct ColumnMatcherTests {
     @Test func unknownCommentColumnMeansNoCommentUnlessADefaultIsGiven() throws {
         let withoutDefault = try read(header: "machineId,sha1,Notes")
         #expect(withoutDefault.reasons == [.missingComment])
-        let withDefault = try read(header: "machineId,sha1,Notes", options: IngestOptions(defaultComment: "  INC-42 cleanup "))
+        let withDefault = try read(
+            header: "machineId,sha1,Notes", options: IngestOptions(defaultComment: "  INC-42 cleanup "))
         #expect(withDefault.valid.first?.comment == "INC-42 cleanup")
     }
 
@@ -47,7 +49,8 @@ struct ColumnMatcherTests {
         let result = try ingest([path], options: IngestOptions(sha1Column: "Hash"))
         #expect(
             result.summary.fileErrors == [
-                .missingColumn(source: path, column: "sha1", lookedFor: ["\"Hash\""], found: ["machineId", "sha1", "comment"])
+                .missingColumn(
+                    source: path, column: "sha1", lookedFor: ["\"Hash\""], found: ["machineId", "sha1", "comment"])
             ]
         )
     }

@@ -110,7 +110,8 @@ struct DelimitedReaderTests {
         )
         #expect(
             result.valid.map(\.comment) == [
-                "comma, in quotes", "escaped \"quotes\" here", "new line breaks", "quotes \"and\" newlines", "ünïcödé ✓",
+                "comma, in quotes", "escaped \"quotes\" here", "new line breaks", "quotes \"and\" newlines",
+                "ünïcödé ✓",
                 "fully quoted",
             ]
         )
@@ -152,9 +153,12 @@ struct DelimitedReaderTests {
     func delimiterIsSniffedFromTheHeaderOutsideQuotes(_ header: String, _ delimiter: String) throws {
         // The data row is written with the expected delimiter: it splits right only if the
         // sniffed delimiter is that one.
-        let cells = header.hasPrefix("machineId;") ? [FixtureIDs.m1, FixtureIDs.s1, "x", "ok"] : [FixtureIDs.m1, FixtureIDs.s1, "ok"]
+        let cells =
+            header.hasPrefix("machineId;")
+            ? [FixtureIDs.m1, FixtureIDs.s1, "x", "ok"] : [FixtureIDs.m1, FixtureIDs.s1, "ok"]
         let path = try writeTemporaryFile("sniff.csv", header + "\n" + cells.joined(separator: delimiter) + "\n")
-        let result = try ingest([path], options: IngestOptions(commentColumn: header.contains("others") ? "comment, with; others|" : nil))
+        let result = try ingest(
+            [path], options: IngestOptions(commentColumn: header.contains("others") ? "comment, with; others|" : nil))
         #expect(result.summary.fileErrors.isEmpty)
         #expect(result.valid == [NormalizedRow(machineId: FixtureIDs.m1, sha1: FixtureIDs.s1, comment: "ok")])
     }

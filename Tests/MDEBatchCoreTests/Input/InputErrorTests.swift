@@ -25,7 +25,9 @@ struct InputErrorTests {
                 == .missingColumn(
                     source: path,
                     column: "machine id",
-                    lookedFor: ["machineId", "machine_id", "Machine ID", "deviceId", "DeviceId", "device_id", "Device ID"],
+                    lookedFor: [
+                        "machineId", "machine_id", "Machine ID", "deviceId", "DeviceId", "device_id", "Device ID",
+                    ],
                     found: ["Device", "Hash", "Note"]
                 )
         )
@@ -42,10 +44,13 @@ struct InputErrorTests {
 
     @Test func utf16WithoutByteOrderMarkIsUnsupported() throws {
         let text = "DeviceId,SHA1,Comment\r\n\(FixtureIDs.m1),\(FixtureIDs.s1),x\r\n"
-        let path = try writeTemporaryFile("nobom.csv", Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+        let path = try writeTemporaryFile(
+            "nobom.csv", Array(text.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
         let result = try ingest([path])
         #expect(
-            result.summary.fileErrors == [.unsupportedEncoding(source: path, encoding: "UTF-16 (little-endian) without a byte-order mark")]
+            result.summary.fileErrors == [
+                .unsupportedEncoding(source: path, encoding: "UTF-16 (little-endian) without a byte-order mark")
+            ]
         )
     }
 
@@ -112,7 +117,8 @@ struct InputErrorTests {
     @Test func overlongQuotedRecordIsSkippedByQuotingRules() throws {
         // The oversized cell is quoted and holds line breaks and delimiters.
         let big = String(repeating: "x,\n", count: 500_000)
-        let text = "machineId,sha1,comment\n\(FixtureIDs.m2),\(FixtureIDs.s2),\"\(big)\"\n\(FixtureIDs.m3),\(FixtureIDs.s3),after\n"
+        let text =
+            "machineId,sha1,comment\n\(FixtureIDs.m2),\(FixtureIDs.s2),\"\(big)\"\n\(FixtureIDs.m3),\(FixtureIDs.s3),after\n"
         let path = try writeTemporaryFile("longquoted.csv", text)
         let result = try ingest([path])
         #expect(result.reasons == [.rowTooLong, nil])

@@ -26,7 +26,8 @@ struct JSONReaderTests {
         #expect(result.reasons == [nil, nil, .malformedRow, nil])
         #expect(
             result.valid == [
-                NormalizedRow(machineId: IDs.m1, sha1: IDs.s1, comment: "json one, with \"escapes\" and [brackets] {braces}"),
+                NormalizedRow(
+                    machineId: IDs.m1, sha1: IDs.s1, comment: "json one, with \"escapes\" and [brackets] {braces}"),
                 NormalizedRow(machineId: IDs.m2, sha1: IDs.s2, comment: "json two"),
                 NormalizedRow(machineId: IDs.m3, sha1: IDs.s3, comment: "json three"),
             ]
@@ -34,7 +35,8 @@ struct JSONReaderTests {
     }
 
     @Test func jsonFileOfConcatenatedObjectsReadsAsASequence() throws {
-        let text = "{\"DeviceId\":\"\(IDs.m1)\",\"SHA1\":\"\(IDs.s1)\",\"Comment\":\"a\"}\n\n{\"DeviceId\":\"\(IDs.m2)\",\"SHA1\":\"\(IDs.s2)\",\"Comment\":\"b\"}\n"
+        let text =
+            "{\"DeviceId\":\"\(IDs.m1)\",\"SHA1\":\"\(IDs.s1)\",\"Comment\":\"a\"}\n\n{\"DeviceId\":\"\(IDs.m2)\",\"SHA1\":\"\(IDs.s2)\",\"Comment\":\"b\"}\n"
         let result = try ingest([try writeTemporaryFile("export.json", text)])
         #expect(result.summary.fileErrors.isEmpty)
         #expect(result.lines == [1, 3])
@@ -50,16 +52,23 @@ struct JSONReaderTests {
     @Test func jsonThatIsNotAnArrayIsAFileError() throws {
         let path = try writeTemporaryFile("number.json", "\n42\n")
         let result = try ingest([path])
-        #expect(result.summary.fileErrors == [.malformedJSON(source: path, line: 2, detail: "it starts with \"4\" instead of \"[\"")])
+        #expect(
+            result.summary.fileErrors == [
+                .malformedJSON(source: path, line: 2, detail: "it starts with \"4\" instead of \"[\"")
+            ])
     }
 
     @Test func unclosedJSONArrayKeepsTheRowsReadAndReportsTheFile() throws {
-        let text = "[{\"DeviceId\":\"\(IDs.m1)\",\"SHA1\":\"\(IDs.s1)\",\"Comment\":\"a\"},\n{\"DeviceId\":\"\(IDs.m2)\","
+        let text =
+            "[{\"DeviceId\":\"\(IDs.m1)\",\"SHA1\":\"\(IDs.s1)\",\"Comment\":\"a\"},\n{\"DeviceId\":\"\(IDs.m2)\","
         let path = try writeTemporaryFile("cut.json", text)
         let result = try ingest([path])
         #expect(result.reasons == [nil, .malformedRow])
         #expect(result.lines == [1, 2])
-        #expect(result.summary.fileErrors == [.malformedJSON(source: path, line: 2, detail: "the array is never closed (missing \"]\")")])
+        #expect(
+            result.summary.fileErrors == [
+                .malformedJSON(source: path, line: 2, detail: "the array is never closed (missing \"]\")")
+            ])
     }
 
     @Test func firstObjectWithoutRequiredKeysIsAMissingColumn() throws {
@@ -76,7 +85,9 @@ struct JSONReaderTests {
 
     @Test func jsonLineWithInvalidUTF8IsAnEncodingRejection() throws {
         var bytes = Array("{\"DeviceId\":\"\(IDs.m1)\",\"SHA1\":\"\(IDs.s1)\",\"Comment\":\"ok\"}\n".utf8)
-        bytes += Array("{\"DeviceId\":\"\(IDs.m2)\",\"SHA1\":\"\(IDs.s2)\",\"Comment\":\"".utf8) + [0xFF] + Array("\"}\n".utf8)
+        bytes +=
+            Array("{\"DeviceId\":\"\(IDs.m2)\",\"SHA1\":\"\(IDs.s2)\",\"Comment\":\"".utf8) + [0xFF]
+            + Array("\"}\n".utf8)
         let result = try ingest([try writeTemporaryFile("bad.jsonl", bytes)])
         #expect(result.reasons == [nil, .invalidEncoding])
     }

@@ -16,7 +16,9 @@ struct SampleFilesTests {
         #expect(result.summary.validCount == 30)
         #expect(result.summary.duplicateCount == 3)
         #expect(
-            result.summary.invalidCounts == [.sha256NotAccepted: 1, .md5NotAccepted: 1, .invalidMachineId: 1, .missingComment: 1]
+            result.summary.invalidCounts == [
+                .sha256NotAccepted: 1, .md5NotAccepted: 1, .invalidMachineId: 1, .missingComment: 1,
+            ]
         )
         let duplicates = result.rows.compactMap { row -> [Int]? in
             guard case .duplicate(let first) = row.verdict else { return nil }

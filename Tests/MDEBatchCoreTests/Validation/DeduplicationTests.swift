@@ -30,7 +30,8 @@ struct DeduplicationTests {
     }
 
     @Test func invalidRowsAreNeverDuplicatesOrOriginals() throws {
-        let text = "machineId,sha1,comment\n\(IDs.m1),\(IDs.s1),\n\(IDs.m1),\(IDs.s1),second\n\(IDs.m1),\(IDs.s1),third\n"
+        let text =
+            "machineId,sha1,comment\n\(IDs.m1),\(IDs.s1),\n\(IDs.m1),\(IDs.s1),second\n\(IDs.m1),\(IDs.s1),third\n"
         let result = try ingest([try writeTemporaryFile("invalid-first.csv", text)])
         #expect(result.reasons == [.missingComment, nil, nil])
         #expect(result.rows[2].verdict == .duplicate(of: RowLocation(source: result.rows[1].location.source, line: 3)))

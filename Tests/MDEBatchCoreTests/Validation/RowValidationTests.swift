@@ -18,11 +18,21 @@ struct RowValidationTests {
     static let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
     static let cases: [Case] = [
-        Case(machineId: "abc123", sha1: IDs.s1, comment: "c", reason: .invalidMachineId, messageContains: "machine id \"abc123\" is not 40 hex digits"),
-        Case(machineId: String(repeating: "g", count: 40), sha1: IDs.s1, comment: "c", reason: .invalidMachineId, messageContains: "not all hex digits"),
-        Case(machineId: "   ", sha1: IDs.s1, comment: "c", reason: .missingMachineId, messageContains: "machine id is empty"),
-        Case(machineId: IDs.m1, sha1: "xyz", comment: "c", reason: .invalidSHA1, messageContains: "sha1 \"xyz\" is not 40 hex digits"),
-        Case(machineId: IDs.m1, sha1: IDs.s1 + "00", comment: "c", reason: .invalidSHA1, messageContains: "it has 42 hex digits"),
+        Case(
+            machineId: "abc123", sha1: IDs.s1, comment: "c", reason: .invalidMachineId,
+            messageContains: "machine id \"abc123\" is not 40 hex digits"),
+        Case(
+            machineId: String(repeating: "g", count: 40), sha1: IDs.s1, comment: "c", reason: .invalidMachineId,
+            messageContains: "not all hex digits"),
+        Case(
+            machineId: "   ", sha1: IDs.s1, comment: "c", reason: .missingMachineId,
+            messageContains: "machine id is empty"),
+        Case(
+            machineId: IDs.m1, sha1: "xyz", comment: "c", reason: .invalidSHA1,
+            messageContains: "sha1 \"xyz\" is not 40 hex digits"),
+        Case(
+            machineId: IDs.m1, sha1: IDs.s1 + "00", comment: "c", reason: .invalidSHA1,
+            messageContains: "it has 42 hex digits"),
         Case(machineId: IDs.m1, sha1: "", comment: "c", reason: .missingSHA1, messageContains: "sha1 is empty"),
         Case(
             machineId: IDs.m1,
@@ -38,7 +48,9 @@ struct RowValidationTests {
             reason: .md5NotAccepted,
             messageContains: "is an MD5 (32 hex digits)"
         ),
-        Case(machineId: IDs.m1, sha1: IDs.s1, comment: " \r\n ", reason: .missingComment, messageContains: "pass --comment TEXT"),
+        Case(
+            machineId: IDs.m1, sha1: IDs.s1, comment: " \r\n ", reason: .missingComment,
+            messageContains: "pass --comment TEXT"),
         Case(
             machineId: IDs.m1,
             sha1: IDs.s1,
@@ -46,9 +58,15 @@ struct RowValidationTests {
             reason: .commentTooLong,
             messageContains: "comment has 4001 characters, over the limit of 4000"
         ),
-        Case(machineId: IDs.m1, sha1: IDs.s1, comment: "bell\u{07}", reason: .controlCharacters, messageContains: "U+0007 at character 5"),
-        Case(machineId: IDs.m1, sha1: IDs.s1, comment: "tab\there", reason: .controlCharacters, messageContains: "U+0009"),
-        Case(machineId: IDs.m1, sha1: IDs.s1, comment: "c1 \u{85} next line", reason: .controlCharacters, messageContains: "U+0085 at character 4"),
+        Case(
+            machineId: IDs.m1, sha1: IDs.s1, comment: "bell\u{07}", reason: .controlCharacters,
+            messageContains: "U+0007 at character 5"),
+        Case(
+            machineId: IDs.m1, sha1: IDs.s1, comment: "tab\there", reason: .controlCharacters, messageContains: "U+0009"
+        ),
+        Case(
+            machineId: IDs.m1, sha1: IDs.s1, comment: "c1 \u{85} next line", reason: .controlCharacters,
+            messageContains: "U+0085 at character 4"),
     ]
 
     @Test(arguments: cases)
@@ -71,7 +89,9 @@ struct RowValidationTests {
     }
 
     @Test func validRowIsTrimmedLowerCasedAndFolded() throws {
-        let result = try ingest([try csv([["  \(IDs.m2.uppercased()) ", "\t\(IDs.s1.uppercased())", "  first\r\n\r\n  second\nthird  "]])])
+        let result = try ingest([
+            try csv([["  \(IDs.m2.uppercased()) ", "\t\(IDs.s1.uppercased())", "  first\r\n\r\n  second\nthird  "]])
+        ])
         let row = try #require(result.rows.first)
         #expect(row.verdict == .valid(NormalizedRow(machineId: IDs.m2, sha1: IDs.s1, comment: "first second third")))
         // The raw cells are kept trimmed but not lower-cased, for reports.
@@ -115,7 +135,8 @@ struct RowValidationTests {
     private func csv(_ rows: [[String]]) throws -> String {
         var text = "machineId,sha1,comment\n"
         for row in rows {
-            text += row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
+            text +=
+                row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
         }
         return try writeTemporaryFile("rows.csv", text)
     }
