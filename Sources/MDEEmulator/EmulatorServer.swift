@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// A running emulator, in process: started on a free loopback port, stopped with `stop()`.
@@ -16,6 +17,7 @@ public final class EmulatorServer: Sendable {
     /// The port the server is bound to.
     public let port: Int
     private let task: Task<Void, any Error>
+    private let serviceGroup: ServiceGroup
     private let journalReader: @Sendable () async -> [JournalEntry]
     private let actionsReader: @Sendable () async -> [MachineAction]
 
@@ -26,12 +28,13 @@ public final class EmulatorServer: Sendable {
     }
 
     private init(
-        configuration: EmulatorConfiguration, port: Int, task: Task<Void, any Error>,
+        configuration: EmulatorConfiguration, port: Int, task: Task<Void, any Error>, serviceGroup: ServiceGroup,
         journal: @escaping @Sendable () async -> [JournalEntry], actions: @escaping @Sendable () async -> [MachineAction]
     ) {
         self.configuration = configuration
         self.port = port
         self.task = task
+        self.serviceGroup = serviceGroup
         self.journalReader = journal
         self.actionsReader = actions
     }
@@ -53,9 +56,12 @@ public final class EmulatorServer: Sendable {
             continuation.yield(channel.localAddress?.port)
             continuation.finish()
         }
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger)
+        )
         let task = Task {
             defer { continuation.finish() }
-            try await app.run()
+            try await serviceGroup.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let bound = await iterator.next(), let port = bound else {
@@ -67,7 +73,7 @@ public final class EmulatorServer: Sendable {
         var actual = configuration
         actual.port = port
         return EmulatorServer(
-            configuration: actual, port: port, task: task,
+            configuration: actual, port: port, task: task, serviceGroup: serviceGroup,
             journal: { await state.journal() }, actions: { await state.allActions() }
         )
     }
@@ -100,10 +106,20 @@ public final class EmulatorServer: Sendable {
         await actionsReader()
     }
 
-    /// Stops the server and waits until it has closed its socket.
-    public func stop() async {
-        task.cancel()
-        _ = try? await task.value
+    /// Stops the server gracefully (requests in flight may finish) and waits until it has closed its
+    /// socket. Requests still running after `gracePeriod` (e.g. a `delay` fault) are cancelled.
+    public func stop(gracePeriod: Duration = .seconds(5)) async {
+        await serviceGroup.triggerGracefulShutdown()
+        let task = self.task
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await task.value }
+            group.addTask {
+                try? await Task.sleep(for: gracePeriod)
+                task.cancel()
+            }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// A logger that only reports errors.
