@@ -47,8 +47,11 @@ struct EmulatorServerTests {
                 server, "/api/machineactions/\(action.id)/cancel", method: .post, headers: auth, body: #"{"Comment":"undo"}"#
             )
             #expect(cancelled.status == .ok)
+            let single = try await Self.request(server, "/api/machineactions/\(action.id)", headers: auth)
+            let read = try JSONDecoder().decode(MachineAction.self, from: Data(try #require(single.body).readableBytesView))
+            #expect(read.status == "Cancelled")
             #expect(await server.actions().map(\.status) == ["Cancelled"])
-            #expect(await server.journal().map(\.status) == [200, 201, 200, 200])
+            #expect(await server.journal().map(\.status) == [200, 201, 200, 200, 200])
         } catch {
             await server.stop()
             throw error
@@ -72,6 +75,42 @@ struct EmulatorServerTests {
         #expect(info.scale == 600)
         #expect(elapsed >= 120)  // 0.2 s real × 600
         #expect(elapsed < 600)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func badInputOverTheSocketGetsErrorBodiesNotHangs() async throws {
+        let server = try await EmulatorServer.start(EmulatorConfiguration(origin: Sample.origin))
+        defer { Task { await server.stop() } }
+        let configuration = server.configuration
+        let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+            + "&client_secret=\(configuration.clientSecret)&scope=x%2F.default"
+        let tokenResponse = try await Self.request(
+            server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded"], body: form
+        )
+        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+        let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
+        let uri = "/api/machines/\(Sample.machine)/StopAndQuarantineFile"
+        let huge = try await Self.request(server, uri, method: .post, headers: auth, body: String(repeating: "{", count: 200_000))
+        #expect(huge.status == .contentTooLarge)
+        let malformed = try await Self.request(server, uri, method: .post, headers: auth, body: "{\"Comment\":")
+        #expect(malformed.status == .badRequest)
+        let unknown = try await Self.request(server, "/no/such/route", headers: auth)
+        #expect(unknown.status == .notFound)
+        let missing = try await Self.request(server, "/api/machineactions/00000000-0000-0000-0000-000000000000", headers: auth)
+        #expect(missing.status == .notFound)
+        let body = try JSONDecoder().decode(MDEErrorBody.self, from: Data(try #require(missing.body).readableBytesView))
+        #expect(body.error.code == "ResourceNotFound")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func startingOnABusyPortThrows() async throws {
+        let first = try await EmulatorServer.start(EmulatorConfiguration())
+        await #expect(throws: (any Error).self) {
+            let second = try await EmulatorServer.start(EmulatorConfiguration(port: first.port))
+            await second.stop()
+        }
+        await first.stop()
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -93,3 +93,26 @@ struct RateLimitTests {
         }
     }
 }
+
+struct SubmitRateLimitTests {
+    @Test(.timeLimit(.minutes(1)))
+    func the101stSubmitInAMinuteGets429AndCreatesNothing() async throws {
+        let clock = ManualClock()
+        let configuration = Sample.configuration()
+        try await makeEmulator(configuration, clock: clock).test(.router) { client in
+            let token = try await client.token(configuration)
+            for index in 1...100 {
+                let response = try await client.submit(token: token, machine: Sample.machine(index))
+                try #require(response.status == .created, "\(index): \(response.status)")
+                clock.advance(by: .milliseconds(100))
+            }
+            // The first submit was at 0 s and the clock is at 10 s: a slot frees at 60 s.
+            let refused = try await client.submit(token: token, machine: Sample.machine(101))
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "50")
+            let actions = try decode([MachineAction].self, try await client.get("/_emulator/actions", token: nil))
+            #expect(actions.count == 100)
+            #expect(!actions.contains { $0.machineId == Sample.machine(101) })
+        }
+    }
+}

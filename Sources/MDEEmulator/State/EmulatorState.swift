@@ -14,6 +14,8 @@ public actor EmulatorState<C: Clock<Duration>> {
     private var faultPlan: FaultPlan
     private var actionsById: [String: StoredAction] = [:]
     private var actionOrder: [String] = []
+    /// Action ids per "machineId|sha1", so the duplicate check does not scan every action.
+    private var actionsByTarget: [String: [String]] = [:]
     private var journalEntries: [JournalEntry] = []
     private let journalFile: JournalFile?
 
@@ -79,8 +81,9 @@ public actor EmulatorState<C: Clock<Duration>> {
         let now = self.now
         let machine = machineId.lowercased()
         let hash = sha1.lowercased()
-        let duplicate = actionsById.values.contains { action in
-            action.machineId == machine && action.sha1 == hash && action.isOpen(at: now, configuration)
+        let target = "\(machine)|\(hash)"
+        let duplicate = actionsByTarget[target, default: []].contains { id in
+            actionsById[id]?.isOpen(at: now, configuration) == true
         }
         guard !duplicate else { throw .activeRequestAlreadyExists }
         let action = StoredAction(
@@ -89,6 +92,7 @@ public actor EmulatorState<C: Clock<Duration>> {
         )
         actionsById[action.id] = action
         actionOrder.append(action.id)
+        actionsByTarget[target, default: []].append(action.id)
         return action.wire(at: now, configuration)
     }
 
