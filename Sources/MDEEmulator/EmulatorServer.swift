@@ -2,7 +2,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
-import Synchronization
+import UnixSignals
 
 /// A running emulator, in process: started on a free loopback port, stopped with `stop()`.
 ///
@@ -79,11 +79,13 @@ public final class EmulatorServer: Sendable {
     }
 
     /// Serves the emulator in the foreground until SIGINT or SIGTERM, then shuts down gracefully.
+    /// Requests still running after `gracePeriod` (e.g. held by a `delay` fault) are cancelled.
     ///
     /// - Parameter onStart: Called once the server listens, with the configuration (its `port` set
     ///   to the bound port) and the base URL.
     public static func run(
         _ configuration: EmulatorConfiguration, logger: Logger = EmulatorServer.quietLogger,
+        gracePeriod: Duration = .seconds(5),
         onStart: @escaping @Sendable (_ configuration: EmulatorConfiguration, _ baseURL: String) async -> Void
     ) async throws {
         let state = try EmulatorState(configuration: configuration, clock: ScaledClock(scale: configuration.timeScale))
@@ -93,7 +95,11 @@ public final class EmulatorServer: Sendable {
             let host = actual.host.contains(":") ? "[\(actual.host)]" : actual.host
             await onStart(actual, "http://\(host):\(actual.port)")
         }
-        try await app.runService()
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = gracePeriod
+        try await ServiceGroup(configuration: groupConfiguration).run()
     }
 
     /// Every request the emulator has seen, in arrival order.

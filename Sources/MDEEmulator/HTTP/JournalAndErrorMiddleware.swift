@@ -37,6 +37,10 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         } catch let error as ConnectionDropped {
             await record(nil)
             throw error
+        } catch let error as CancellationError {
+            // Shutting down while a request was held (e.g. by a delay fault): no response is sent.
+            await record(nil)
+            throw error
         } catch let error as HTTPError {
             let mapped = Self.map(error, path: request.uri.path, maxBodyBytes: state.configuration.maxBodyBytes)
             await record(mapped.status.code)
