@@ -39,18 +39,23 @@ public final class EmulatorServer: Sendable {
         self.actionsReader = actions
     }
 
-    /// Starts an emulator whose clock runs `configuration.timeScale` times faster than real time.
+    /// Starts an emulator whose clock runs `configuration.timeScale` times faster than real time:
+    /// its wall time is `origin + (real time since origin) × timeScale`, the formula of the
+    /// client's `ScaledWallClock`, so a client given the same origin and scale agrees with it.
     public static func start(
         _ configuration: EmulatorConfiguration, logger: Logger = EmulatorServer.quietLogger
     ) async throws -> EmulatorServer {
-        try await start(configuration, clock: ScaledClock(scale: configuration.timeScale), logger: logger)
+        let clock = ScaledClock(scale: configuration.timeScale, origin: configuration.origin)
+        return try await start(configuration, clock: clock, originInstant: .init(offset: .zero), logger: logger)
     }
 
-    /// Starts an emulator on the given clock (for tests that drive time by hand).
+    /// Starts an emulator on the given clock (for tests that drive time by hand). Emulator time is
+    /// `configuration.origin` at `originInstant` (default: when the emulator starts).
     public static func start<C: Clock<Duration>>(
-        _ configuration: EmulatorConfiguration, clock: C, logger: Logger = EmulatorServer.quietLogger
+        _ configuration: EmulatorConfiguration, clock: C, originInstant: C.Instant? = nil,
+        logger: Logger = EmulatorServer.quietLogger
     ) async throws -> EmulatorServer {
-        let state = try EmulatorState(configuration: configuration, clock: clock)
+        let state = try EmulatorState(configuration: configuration, clock: clock, originInstant: originInstant)
         let (ports, continuation) = AsyncStream.makeStream(of: Int?.self)
         let app = buildEmulator(state: state, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port)
@@ -88,7 +93,8 @@ public final class EmulatorServer: Sendable {
         gracePeriod: Duration = .seconds(5),
         onStart: @escaping @Sendable (_ configuration: EmulatorConfiguration, _ baseURL: String) async -> Void
     ) async throws {
-        let state = try EmulatorState(configuration: configuration, clock: ScaledClock(scale: configuration.timeScale))
+        let clock = ScaledClock(scale: configuration.timeScale, origin: configuration.origin)
+        let state = try EmulatorState(configuration: configuration, clock: clock, originInstant: .init(offset: .zero))
         let app = buildEmulator(state: state, logger: logger) { channel in
             var actual = configuration
             actual.port = channel.localAddress?.port ?? configuration.port

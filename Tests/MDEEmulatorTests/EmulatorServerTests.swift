@@ -64,17 +64,23 @@ struct EmulatorServerTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
-    func scaledClockRunsFasterThanRealTime() async throws {
-        let server = try await EmulatorServer.start(EmulatorConfiguration(timeScale: 600, origin: Sample.origin))
+    func scaledClockRunsFasterThanRealTimeFromTheOrigin() async throws {
+        // Given an origin 10 real seconds ago and a scale of 60
+        let origin = Date().addingTimeInterval(-10)
+        let server = try await EmulatorServer.start(EmulatorConfiguration(timeScale: 60, origin: origin))
         defer { Task { await server.stop() } }
         try await Task.sleep(for: .milliseconds(200))
+        // Then emulator time is origin + real time since origin × 60, as the client's scaled clock computes it
+        let before = origin.addingTimeInterval(Date().timeIntervalSince(origin) * 60)
         let response = try await Self.request(server, "/_emulator/clock")
+        let after = origin.addingTimeInterval(Date().timeIntervalSince(origin) * 60)
         let info = try JSONDecoder().decode(EmulatorClockInfo.self, from: Data(try #require(response.body).readableBytesView))
-        let now = try #require(EmulatorInstant(iso8601: info.now))
-        let elapsed = Sample.origin.distance(to: now.date)
-        #expect(info.scale == 600)
-        #expect(elapsed >= 120)  // 0.2 s real × 600
-        #expect(elapsed < 600)
+        let now = try #require(EmulatorInstant(iso8601: info.now)).date
+        #expect(info.scale == 60)
+        #expect(info.origin == EmulatorInstant(origin).iso8601)
+        #expect(now >= before.addingTimeInterval(-0.01))
+        #expect(now <= after.addingTimeInterval(0.01))
+        #expect(origin.distance(to: now) >= 612)  // (10 s + 0.2 s) × 60
     }
 
     @Test(.timeLimit(.minutes(1)))

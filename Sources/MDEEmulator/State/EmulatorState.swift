@@ -19,10 +19,16 @@ public actor EmulatorState<C: Clock<Duration>> {
     private var journalEntries: [JournalEntry] = []
     private let journalFile: JournalFile?
 
-    public init(configuration: EmulatorConfiguration, clock: C) throws {
+    /// - Parameters:
+    ///   - configuration: The emulator's configuration; `origin` is its wall time at `originInstant`.
+    ///   - clock: The clock everything is measured on.
+    ///   - originInstant: The clock instant at which emulator time equals `configuration.origin`
+    ///     (default: the clock's `now`, i.e. the emulator starts at its origin).
+    /// - Throws: When the journal file cannot be opened.
+    public init(configuration: EmulatorConfiguration, clock: C, originInstant: C.Instant? = nil) throws {
         self.configuration = configuration
         self.clock = clock
-        self.start = clock.now
+        self.start = originInstant ?? clock.now
         self.origin = EmulatorInstant(configuration.origin)
         self.windows = Dictionary(
             uniqueKeysWithValues: EmulatorAPI.allCases.map { ($0, SlidingWindows(limits: configuration.limits)) }

@@ -28,7 +28,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "Run the emulator's clock this many times faster than real time.")
     var timeScale: Double = 1
 
-    @Option(help: "Emulator time at start-up, ISO-8601 UTC (default: now).")
+    @Option(help: "Start of the shared timeline, ISO-8601 UTC (default: now); emulator time = origin + (now - origin) × scale.")
     var origin: String?
 
     @Option(help: "Seed of the fault generator.")
@@ -90,7 +90,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             let origin = EmulatorInstant(actual.origin).iso8601
             let lines = [
                 "mdebatch emulator listening on \(baseURL)",
-                "time origin \(origin), scale \(scale) (emulator time = origin + elapsed × \(scale))",
+                "time origin \(origin), scale \(scale) (emulator time = origin + (now - origin) × \(scale))",
                 "Credentials for mdebatch (paste into your shell):",
                 "export MDE_API_BASE=\(baseURL)",
                 "export MDE_AUTHORITY=\(baseURL)",
