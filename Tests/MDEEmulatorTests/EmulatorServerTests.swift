@@ -128,3 +128,39 @@ struct EmulatorServerTests {
         await second.stop()
     }
 }
+
+struct EmulatorServerStopTests {
+    @Test(.timeLimit(.minutes(1)))
+    func stopCancelsARequestHeldByADelayFaultAfterTheGracePeriod() async throws {
+        // Given a server on a manual clock that holds every submit for 45 emulator seconds
+        let clock = ManualClock()
+        let configuration = EmulatorConfiguration(origin: Sample.origin, faults: [FaultRule(.delayAfterCreate(.seconds(45)), rate: 1)])
+        let server = try await EmulatorServer.start(configuration, clock: clock)
+        let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+            + "&client_secret=\(configuration.clientSecret)&scope=x%2F.default"
+        let tokenResponse = try await EmulatorServerTests.request(
+            server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
+            headers: [.contentType: "application/x-www-form-urlencoded"], body: form
+        )
+        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+        async let held = EmulatorServerTests.request(
+            server, "/api/machines/\(Sample.machine)/StopAndQuarantineFile", method: .post,
+            headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+            body: #"{"Comment":"held","Sha1":"\#(Sample.sha1)"}"#
+        )
+        while clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        // When the server is stopped while the clock never reaches the delay
+        let started = ContinuousClock.now
+        await server.stop(gracePeriod: .milliseconds(200))
+        // Then stop returns after the grace period, and the held client gets no response
+        #expect(started.duration(to: .now) < .seconds(5))
+        do {
+            let response = try await held
+            Issue.record("Expected a transport error, got \(response.status).")
+        } catch {
+            #expect(error is TestClient.Error)
+        }
+        #expect(await server.actions().count == 1)
+        #expect(await server.journal().last?.status == nil)
+    }
+}
