@@ -50,7 +50,8 @@ public final class EmulatorServer: Sendable {
     }
 
     /// Starts an emulator on the given clock (for tests that drive time by hand). Emulator time is
-    /// `configuration.origin` at `originInstant` (default: when the emulator starts).
+    /// `configuration.origin` at `originInstant` (default: when the emulator starts). The clock's
+    /// `sleep` should honour task cancellation, or `stop()` waits for `delay` faults to elapse.
     public static func start<C: Clock<Duration>>(
         _ configuration: EmulatorConfiguration, clock: C, originInstant: C.Instant? = nil,
         logger: Logger = EmulatorServer.quietLogger
