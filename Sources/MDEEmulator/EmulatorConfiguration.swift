@@ -29,9 +29,16 @@ public struct EmulatorConfiguration: Sendable {
     /// Lifetime of issued access tokens (`expires_in`).
     public var tokenLifetime: Duration
     /// Per-machine answers that override the default rules (keys are compared lower-cased).
-    public var machines: [String: MachineDisposition]
+    public var machines: [String: MachineDisposition] {
+        didSet { machineIndex = lowercasedKeys(machines) }
+    }
     /// Per-SHA-1 final outcomes that override the default rules (keys are compared lower-cased).
-    public var outcomes: [String: FinalStatus]
+    public var outcomes: [String: FinalStatus] {
+        didSet { outcomeIndex = lowercasedKeys(outcomes) }
+    }
+    /// `machines` and `outcomes` with lower-cased keys, for O(1) lookups per request.
+    private var machineIndex: [String: MachineDisposition]
+    private var outcomeIndex: [String: FinalStatus]
     /// Whether the zero-configuration rules apply (machine ids `deadbeef…`, `0b50…`, `f0bd…`;
     /// SHA-1s `fa11…`, `71e0…`). Without them every 40-hex machine exists and every action succeeds.
     public var defaultRules: Bool
@@ -86,6 +93,8 @@ public struct EmulatorConfiguration: Sendable {
         self.tokenLifetime = tokenLifetime
         self.machines = machines
         self.outcomes = outcomes
+        self.machineIndex = lowercasedKeys(machines)
+        self.outcomeIndex = lowercasedKeys(outcomes)
         self.defaultRules = defaultRules
         self.requestor = requestor
         self.listPageSize = listPageSize
@@ -136,7 +145,7 @@ extension EmulatorConfiguration {
     /// The answer for `machineId`: an explicit entry in `machines`, else the default rules.
     func disposition(ofMachine machineId: String) -> MachineDisposition {
         let key = machineId.lowercased()
-        if let explicit = machines.first(where: { $0.key.lowercased() == key })?.value {
+        if let explicit = machineIndex[key] {
             return explicit
         }
         guard key.isFortyHex else { return .notFound }
@@ -150,7 +159,7 @@ extension EmulatorConfiguration {
     /// The final status of an action on `sha1`: an explicit entry in `outcomes`, else the default rules.
     func outcome(ofSha1 sha1: String) -> FinalStatus {
         let key = sha1.lowercased()
-        if let explicit = outcomes.first(where: { $0.key.lowercased() == key })?.value {
+        if let explicit = outcomeIndex[key] {
             return explicit
         }
         guard defaultRules else { return .succeeded }
@@ -164,4 +173,8 @@ extension StringProtocol {
     var isFortyHex: Bool {
         utf8.count == 40 && utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) || ($0 >= 65 && $0 <= 70) }
     }
+}
+
+private func lowercasedKeys<Value>(_ dictionary: [String: Value]) -> [String: Value] {
+    Dictionary(dictionary.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
 }

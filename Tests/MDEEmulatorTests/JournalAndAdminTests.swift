@@ -47,6 +47,9 @@ struct JournalAndAdminTests {
         let entry = try JSONDecoder().decode(JournalEntry.self, from: Data(lines[1].utf8))
         #expect(entry.status == 201)
         #expect(entry.created)
+        // Every line carries every key, nulls included.
+        let keys = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]).keys
+        #expect(Set(keys) == ["time", "method", "path", "status", "api", "machineId", "actionId", "sha1", "created", "fault"])
     }
 
     @Test func clockRouteReportsOriginScaleAndNow() async throws {

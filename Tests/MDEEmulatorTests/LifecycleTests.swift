@@ -120,3 +120,17 @@ struct LifecycleTests {
         }
     }
 }
+
+struct OutcomeOverrideTests {
+    @Test func configuredOutcomeOverridesTheDefaultRuleWhateverTheCase() async throws {
+        let clock = ManualClock()
+        let configuration = Sample.configuration { $0.outcomes = [Sample.sha1.uppercased(): .timeOut] }
+        try await makeEmulator(configuration, clock: clock).test(.router) { client in
+            let token = try await client.token(configuration)
+            let created = try decode(MachineAction.self, try await client.submit(token: token))
+            clock.advance(by: .seconds(90))
+            let final = try decode(MachineAction.self, try await client.get("/api/machineactions/\(created.id)", token: token))
+            #expect(final.status == "TimeOut")
+        }
+    }
+}

@@ -75,7 +75,9 @@ struct RateLimitTests {
             #expect(refused.status == .tooManyRequests)
             #expect(refused.headers[.retryAfter] == String(45 * 60))
             clock.advance(by: .seconds(45 * 60))
-            #expect(try await client.get("/api/machineactions", token: token).status == .ok)
+            // (The first token has expired by now: tokens last 3,599 s.)
+            let fresh = try await client.token(configuration)
+            #expect(try await client.get("/api/machineactions", token: fresh).status == .ok)
         }
     }
 
@@ -88,6 +90,29 @@ struct RateLimitTests {
             let journal = try decode([JournalEntry].self, try await client.get("/_emulator/journal", token: nil))
             #expect(journal.map(\.status) == [200, 200, 429])
             #expect(journal.last?.api == .listActions)
+        }
+    }
+}
+
+struct SubmitRateLimitTests {
+    @Test(.timeLimit(.minutes(1)))
+    func the101stSubmitInAMinuteGets429AndCreatesNothing() async throws {
+        let clock = ManualClock()
+        let configuration = Sample.configuration()
+        try await makeEmulator(configuration, clock: clock).test(.router) { client in
+            let token = try await client.token(configuration)
+            for index in 1...100 {
+                let response = try await client.submit(token: token, machine: Sample.machine(index))
+                try #require(response.status == .created, "\(index): \(response.status)")
+                clock.advance(by: .milliseconds(100))
+            }
+            // The first submit was at 0 s and the clock is at 10 s: a slot frees at 60 s.
+            let refused = try await client.submit(token: token, machine: Sample.machine(101))
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "50")
+            let actions = try decode([MachineAction].self, try await client.get("/_emulator/actions", token: nil))
+            #expect(actions.count == 100)
+            #expect(!actions.contains { $0.machineId == Sample.machine(101) })
         }
     }
 }

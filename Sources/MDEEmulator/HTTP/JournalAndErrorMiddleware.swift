@@ -37,8 +37,12 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         } catch let error as ConnectionDropped {
             await record(nil)
             throw error
+        } catch let error as CancellationError {
+            // Shutting down while a request was held (e.g. by a delay fault): no response is sent.
+            await record(nil)
+            throw error
         } catch let error as HTTPError {
-            let mapped = Self.map(error, path: request.uri.path)
+            let mapped = Self.map(error, path: request.uri.path, maxBodyBytes: state.configuration.maxBodyBytes)
             await record(mapped.status.code)
             throw mapped
         } catch {
@@ -48,14 +52,14 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         }
     }
 
-    static func map(_ error: HTTPError, path: String) -> MDEError {
+    static func map(_ error: HTTPError, path: String, maxBodyBytes: Int) -> MDEError {
         switch error.status {
         case .notFound:
             return isKnownPath(path) ? .methodNotAllowed : .notFound
         case .methodNotAllowed:
             return .methodNotAllowed
         case .contentTooLarge:
-            return .bodyTooLarge(limit: 64 * 1024)
+            return .bodyTooLarge(limit: maxBodyBytes)
         case .badRequest:
             return .invalidRequestBody
         default:

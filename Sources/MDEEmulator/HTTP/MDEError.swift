@@ -133,9 +133,10 @@ struct EntraError: Error, HTTPResponseError, Equatable {
 struct ConnectionDropped: Error {}
 
 /// A fresh encoder per response: JSONEncoder is a class and responses are built concurrently.
+/// Keys are sorted so that output is stable (Foundation on Linux does not keep declaration order).
 func makeWireEncoder() -> JSONEncoder {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.withoutEscapingSlashes]
+    encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
     return encoder
 }
 

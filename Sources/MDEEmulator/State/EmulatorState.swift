@@ -14,13 +14,21 @@ public actor EmulatorState<C: Clock<Duration>> {
     private var faultPlan: FaultPlan
     private var actionsById: [String: StoredAction] = [:]
     private var actionOrder: [String] = []
+    /// Action ids per "machineId|sha1", so the duplicate check does not scan every action.
+    private var actionsByTarget: [String: [String]] = [:]
     private var journalEntries: [JournalEntry] = []
     private let journalFile: JournalFile?
 
-    public init(configuration: EmulatorConfiguration, clock: C) throws {
+    /// - Parameters:
+    ///   - configuration: The emulator's configuration; `origin` is its wall time at `originInstant`.
+    ///   - clock: The clock everything is measured on.
+    ///   - originInstant: The clock instant at which emulator time equals `configuration.origin`
+    ///     (default: the clock's `now`, i.e. the emulator starts at its origin).
+    /// - Throws: When the journal file cannot be opened.
+    public init(configuration: EmulatorConfiguration, clock: C, originInstant: C.Instant? = nil) throws {
         self.configuration = configuration
         self.clock = clock
-        self.start = clock.now
+        self.start = originInstant ?? clock.now
         self.origin = EmulatorInstant(configuration.origin)
         self.windows = Dictionary(
             uniqueKeysWithValues: EmulatorAPI.allCases.map { ($0, SlidingWindows(limits: configuration.limits)) }
@@ -79,8 +87,9 @@ public actor EmulatorState<C: Clock<Duration>> {
         let now = self.now
         let machine = machineId.lowercased()
         let hash = sha1.lowercased()
-        let duplicate = actionsById.values.contains { action in
-            action.machineId == machine && action.sha1 == hash && action.isOpen(at: now, configuration)
+        let target = "\(machine)|\(hash)"
+        let duplicate = actionsByTarget[target, default: []].contains { id in
+            actionsById[id]?.isOpen(at: now, configuration) == true
         }
         guard !duplicate else { throw .activeRequestAlreadyExists }
         let action = StoredAction(
@@ -89,6 +98,7 @@ public actor EmulatorState<C: Clock<Duration>> {
         )
         actionsById[action.id] = action
         actionOrder.append(action.id)
+        actionsByTarget[target, default: []].append(action.id)
         return action.wire(at: now, configuration)
     }
 

@@ -35,6 +35,21 @@ public struct JournalEntry: Sendable, Hashable, Codable {
         self.created = created
         self.fault = fault
     }
+
+    /// Writes every field, `null` included, so each journal line has the same keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(time, forKey: .time)
+        try container.encode(method, forKey: .method)
+        try container.encode(path, forKey: .path)
+        try container.encode(status, forKey: .status)
+        try container.encode(api, forKey: .api)
+        try container.encode(machineId, forKey: .machineId)
+        try container.encode(actionId, forKey: .actionId)
+        try container.encode(sha1, forKey: .sha1)
+        try container.encode(created, forKey: .created)
+        try container.encode(fault, forKey: .fault)
+    }
 }
 
 /// Appends journal lines to a file, one JSON object per line.

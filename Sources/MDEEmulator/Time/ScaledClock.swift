@@ -1,9 +1,12 @@
+import Foundation
+
 /// A clock that runs `scale` times faster than `ContinuousClock`.
 ///
 /// `--time-scale 60` makes an hour of emulator time pass in a real minute: every window,
 /// `Retry-After`, lifecycle step, visibility delay and token lifetime is measured on this clock.
-/// Its instants count emulator time since the clock was created, so
-/// `origin + start.duration(to: now)` is the emulator's wall time.
+/// Its instants count emulator time since the real instant `origin` (or since the clock was
+/// created), so the emulator's wall time is `origin + (real time since origin) × scale`: the same
+/// formula as the client's `ScaledWallClock(scale:origin:)`, which therefore agrees with it.
 public struct ScaledClock: Clock, Sendable {
     public struct Instant: InstantProtocol, Sendable {
         /// Emulator time elapsed since the clock's creation.
@@ -17,15 +20,21 @@ public struct ScaledClock: Clock, Sendable {
     /// How many emulator seconds pass per real second.
     public let scale: Double
     private let base: ContinuousClock.Instant
+    private let initialOffset: Duration
 
-    public init(scale: Double = 1) {
+    /// - Parameters:
+    ///   - scale: Emulator seconds per real second.
+    ///   - origin: The real instant whose emulator offset is zero; nil means "now".
+    public init(scale: Double = 1, origin: Date? = nil) {
         precondition(scale > 0, "A time scale must be positive.")
         self.scale = scale
         self.base = ContinuousClock.now
+        let lag = origin.map { Date().timeIntervalSince($0) } ?? 0
+        self.initialOffset = .nanoseconds(Int64((lag * scale * 1e9).rounded()))
     }
 
     public var now: Instant {
-        .init(offset: base.duration(to: ContinuousClock.now) * scale)
+        .init(offset: initialOffset + base.duration(to: ContinuousClock.now) * scale)
     }
 
     public var minimumResolution: Duration {

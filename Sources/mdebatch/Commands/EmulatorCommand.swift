@@ -8,11 +8,14 @@ struct EmulatorCommand: AsyncParsableCommand {
         commandName: "emulator",
         abstract: "Serve a local emulator of the MDE machine-actions API.",
         discussion: """
-            Prints the base URL, the time origin and scale, and export lines for the credentials.
-            Faults: --fault KIND:RATE[:DURATION] with KIND 500, 503, drop-before, drop-after or delay,
+            Prints the base URL, the time origin and scale, and export lines for the credentials. \
+            Stops on Ctrl-C (SIGINT) or SIGTERM.
+
+            Faults: --fault KIND:RATE[:DURATION] with KIND 500, 503, drop-before, drop-after or delay, \
             e.g. --fault 500:0.05 --fault 503:0.02:10s --fault drop-after:0.02 --fault delay:0.02:45s.
-            Without configuration: machine ids starting deadbeef are not found (404), 0b50 are an
-            unsupported OS (400), f0bd are forbidden (403); SHA-1s starting fa11 fail, 71e0 time out.
+
+            Without configuration, machine ids starting deadbeef are not found (404), 0b50 are an \
+            unsupported OS (400) and f0bd are forbidden (403); SHA-1s starting fa11 fail and 71e0 time out.
             """
     )
 
@@ -25,7 +28,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("time-scale"), help: "Run the emulator's clock this many times faster than real time.")
     var timeScale: Double = 1
 
-    @Option(help: "Emulator time at start-up, ISO-8601 UTC (default: now).")
+    @Option(help: "Start of the shared timeline, ISO-8601 UTC (default: now); emulator time = origin + (now - origin) × scale.")
     var origin: String?
 
     @Option(help: "Seed of the fault generator.")
@@ -87,7 +90,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             let origin = EmulatorInstant(actual.origin).iso8601
             let lines = [
                 "mdebatch emulator listening on \(baseURL)",
-                "time origin \(origin), scale \(scale) (emulator time = origin + elapsed × \(scale))",
+                "time origin \(origin), scale \(scale) (emulator time = origin + (now - origin) × \(scale))",
                 "Credentials for mdebatch (paste into your shell):",
                 "export MDE_API_BASE=\(baseURL)",
                 "export MDE_AUTHORITY=\(baseURL)",

@@ -22,7 +22,7 @@ enum Sample {
 
     static func machine(_ index: Int) -> String {
         let hex = String(index, radix: 16)
-        return String(repeating: "1", count: 40 - hex.count) + hex
+        return "2" + String(repeating: "0", count: 39 - hex.count) + hex
     }
 }
 

@@ -11,7 +11,8 @@ final class ManualClock: Clock, Sendable {
 
     private struct State {
         var now = Instant(offset: .zero)
-        var sleepers: [(deadline: Instant, continuation: CheckedContinuation<Void, Never>)] = []
+        var nextId = 0
+        var sleepers: [(id: Int, deadline: Instant, continuation: CheckedContinuation<Void, any Error>)] = []
     }
 
     private let state = Mutex(State())
@@ -33,14 +34,29 @@ final class ManualClock: Clock, Sendable {
     /// How many tasks are sleeping on this clock.
     var sleeperCount: Int { state.withLock { $0.sleepers.count } }
 
+    /// Suspends until the clock reaches `deadline`; throws `CancellationError` if the task is cancelled first.
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state in
-                if deadline <= state.now { return true }
-                state.sleepers.append((deadline, continuation))
-                return false
+        let id = state.withLock { state in
+            state.nextId += 1
+            return state.nextId
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow = state.withLock { state -> Bool in
+                    if deadline <= state.now || Task.isCancelled { return true }
+                    state.sleepers.append((id, deadline, continuation))
+                    return false
+                }
+                if resumeNow { continuation.resume() }
             }
-            if resumeNow { continuation.resume() }
+            try Task.checkCancellation()
+        } onCancel: {
+            let cancelled = state.withLock { state in
+                let match = state.sleepers.first { $0.id == id }?.continuation
+                state.sleepers.removeAll { $0.id == id }
+                return match
+            }
+            cancelled?.resume(throwing: CancellationError())
         }
     }
 }
