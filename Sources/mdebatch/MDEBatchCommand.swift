@@ -12,6 +12,9 @@ struct MDEBatchCommand: AsyncParsableCommand {
             RunCommand.self,
             ValidateCommand.self,
             ResumeCommand.self,
+            StatusCommand.self,
+            ReportCommand.self,
+            CancelCommand.self,
             JobsCommand.self,
             EmulatorCommand.self,
         ]

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import MDEBatchCore
+
+/// `mdebatch resume JOB`: carries on with a job by id.
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Resume a job by id: look up what was in doubt, then send what is left.")
+
+    @Argument(help: "The job id (see mdebatch jobs).")
+    var job: String
+
+    @OptionGroup var run: RunOptions
+
+    func run() async throws {
+        do {
+            let store = try run.state.open()
+            let record = try store.job(id: job)
+            guard record.kind == .quarantine else {
+                throw UsageError(description: "Job \(job) is a \(record.kind.rawValue) job; resume it with mdebatch cancel \(job).")
+            }
+            let driver = JobDriver(options: run)
+            let target = try await driver.makeTarget()
+            var parts = ["mdebatch", "resume", job]
+            if let state = run.state.state { parts += ["--state", state] }
+            if run.emulator { parts.append("--emulator") }
+            let code = try await driver.send(
+                job: record, store: store, target: target, resumeCommand: parts.map(ShellQuote.quote).joined(separator: " "))
+            if code != 0 { throw ExitCode(code) }
+        } catch {
+            throw ExitStatus.fail(error)
+        }
+    }
+}
