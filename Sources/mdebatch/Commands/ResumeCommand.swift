@@ -20,10 +20,11 @@ struct ResumeCommand: AsyncParsableCommand {
                 throw UsageError(description: "Job \(job) is a \(record.kind.rawValue) job; resume it with mdebatch cancel \(job).")
             }
             let driver = JobDriver(options: run)
-            let target = try await driver.makeTarget()
+            let target = try await run.target()
             var parts = ["mdebatch", "resume", job]
             if let state = run.state.state { parts += ["--state", state] }
             if run.emulator { parts.append("--emulator") }
+            if let base = run.api.apiBase { parts += ["--api-base", base] }
             let code = try await driver.send(
                 job: record, store: store, target: target, resumeCommand: parts.map(ShellQuote.quote).joined(separator: " "))
             if code != 0 { throw ExitCode(code) }

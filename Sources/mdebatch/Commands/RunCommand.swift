@@ -29,8 +29,8 @@ struct RunCommand: AsyncParsableCommand {
             let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.noCommentTag, resubmit: resubmit)
             let driver = JobDriver(options: run)
             // Name a missing credential before reading a million rows.
-            let target = dryRun ? nil : try await driver.makeTarget()
-            if let target { _ = try Credentials.fromEnvironment(target.environment, cloud: target.cloud, now: target.clock.now) }
+            let target = dryRun ? nil : try await run.target()
+            if let target { _ = try target.credentials() }
 
             let result = try JobIngest.ingest(input.sources, names: input.files, options: options, store: store, now: Date())
             guard let job = result.creation.job else {
@@ -69,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         var parts = ["mdebatch", "resume", jobId]
         if let state = run.state.state { parts += ["--state", state] }
         if run.emulator { parts.append("--emulator") }
-        if let base = run.apiBase { parts += ["--api-base", base] }
+        if let base = run.api.apiBase { parts += ["--api-base", base] }
         return parts.map(ShellQuote.quote).joined(separator: " ")
     }
 }

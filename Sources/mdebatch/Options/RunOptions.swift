@@ -6,18 +6,10 @@ import MDEBatchCore
 struct RunOptions: ParsableArguments {
     @OptionGroup var state: StateOptions
     @OptionGroup var quota: QuotaOptions
+    @OptionGroup var api: APIOptions
 
     @Option(help: "Requests that may overlap.")
     var concurrency: Int = 8
-
-    @Option(name: .customLong("api-base"), help: ArgumentHelp("The API base URL (default: $MDE_API_BASE, else the --cloud preset).", valueName: "url"))
-    var apiBase: String?
-
-    @Option(help: "The cloud: public, gcc, gcc-high or dod (sets API base, login authority and token resource).")
-    var cloud: CloudPreset = .public
-
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Bounds each call, e.g. 30s.", valueName: "duration"))
-    var requestTimeout: String = "30s"
 
     @Option(name: .customLong("visibility-delay"), help: ArgumentHelp("A lookup finding no action counts only this long after the send.", valueName: "duration"))
     var visibilityDelay: String = "2m"
@@ -43,45 +35,27 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Start the emulator in process on a free loopback port and run against it (no tenant needed).")
     var emulator = false
 
-    @Option(name: .customLong("time-scale"), help: ArgumentHelp("With --emulator: how many times faster its clock runs (default 60).", visibility: .default))
-    var timeScale: Double?
-
-    @Option(name: .customLong("time-origin"), help: ArgumentHelp("The origin of a scaled clock shared with an external emulator (ISO-8601).", visibility: .hidden))
-    var timeOrigin: String?
 
     func validate() throws {
         guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency must be between 1 and 64.") }
         guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
         if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1.") }
-        for (flag, value) in [("--request-timeout", requestTimeout), ("--visibility-delay", visibilityDelay), ("--deadline", deadline ?? "1s")] {
+        for (flag, value) in [("--visibility-delay", visibilityDelay), ("--deadline", deadline ?? "1s")] {
             guard let seconds = DurationText.parse(value), seconds > 0 || flag == "--visibility-delay" else {
                 throw ValidationError("\(flag) takes a duration such as 500ms, 30s, 2m or 1h, not '\(value)'.")
             }
         }
-        if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be positive.") }
-        if let timeOrigin, Self.parseDate(timeOrigin) == nil {
-            throw ValidationError("--time-origin takes an ISO-8601 instant such as 2026-11-21T10:00:00Z.")
-        }
-        if emulator && apiBase != nil { throw ValidationError("--emulator and --api-base cannot be combined.") }
+        if emulator && api.apiBase != nil { throw ValidationError("--emulator and --api-base cannot be combined.") }
     }
 
-    static func parseDate(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
-
-    /// The clock the job runs on: real time, or a scaled one shared with an emulator.
-    func clock(origin: Date?, scale: Double?) -> any WallClock {
-        guard let scale, scale != 1 else { return SystemWallClock() }
-        return ScaledWallClock(scale: scale, origin: origin ?? timeOrigin.flatMap(Self.parseDate) ?? Date())
+    /// The target of `run` and `resume`: the in-process emulator, or the API.
+    func target() async throws -> APITarget {
+        emulator ? try await APITarget.makeEmulator(api) : try APITarget.make(api)
     }
 
     func settings(clock: any WallClock) throws -> JobSettings {
         JobSettings(
-            policy: try quota.policy(), concurrency: concurrency, requestTimeout: DurationText.parse(requestTimeout)!,
+            policy: try quota.policy(), concurrency: concurrency, requestTimeout: api.requestTimeoutSeconds,
             retry: RetryPolicy(maxAttempts: maxAttempts), visibilityDelay: DurationText.parse(visibilityDelay)!,
             commentTag: !noCommentTag, deadline: deadline.flatMap(DurationText.parse).map { clock.now.addingTimeInterval($0) },
             maxRequests: maxRequests)

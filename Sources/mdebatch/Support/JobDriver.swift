@@ -10,84 +10,20 @@ import UnixSignals
 struct JobDriver {
     let options: RunOptions
 
-    /// Where the job's calls go, and as whom.
-    struct Target {
-        var environment: [String: String]
-        var baseURL: URL
-        var cloud: CloudPreset
-        var clock: any WallClock
-        var emulator: EmulatorServer?
-        /// The request time-out in real seconds (a scaled clock shortens it).
-        var realRequestTimeout: TimeInterval
-        /// How much faster than real time `clock` runs.
-        var scale: Double
-
-        /// A scaled clock shortens the real time-out, but never below five real seconds:
-        /// a loaded machine must not turn every call into a time-out.
-        static func realTimeout(_ requested: TimeInterval, scale: Double) -> TimeInterval {
-            scale == 1 ? requested : max(requested / scale, 5)
-        }
-    }
-
-    /// Starts the in-process emulator when asked, or reads the API base from flags and
-    /// environment, refusing plain HTTP except on loopback.
-    func makeTarget() async throws -> Target {
-        let requestTimeout = MDEBatchCore.DurationText.parse(options.requestTimeout) ?? 30
-        if options.emulator {
-            let scale = options.timeScale ?? 60
-            let configuration = EmulatorConfiguration(
-                tenantId: UUID().uuidString.lowercased(), clientId: UUID().uuidString.lowercased(),
-                clientSecret: "emulator-\(UUID().uuidString)", timeScale: scale, origin: Date(),
-                visibilityDelay: .seconds(5))
-            let server = try await EmulatorServer.start(configuration)
-            var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MDE_") && !$0.key.hasPrefix("AZURE_") }
-            environment["MDE_TENANT_ID"] = configuration.tenantId
-            environment["MDE_CLIENT_ID"] = configuration.clientId
-            environment["MDE_CLIENT_SECRET"] = configuration.clientSecret
-            environment["MDE_AUTHORITY"] = server.baseURL
-            return Target(
-                environment: environment, baseURL: URL(string: server.baseURL)!, cloud: .public,
-                clock: ScaledWallClock(scale: scale, origin: server.configuration.origin), emulator: server,
-                realRequestTimeout: Target.realTimeout(requestTimeout, scale: scale), scale: scale)
-        }
-        let environment = ProcessInfo.processInfo.environment
-        let base = options.apiBase ?? environment["MDE_API_BASE"].flatMap { $0.isEmpty ? nil : $0 }
-        let baseURL: URL
-        if let base {
-            guard let url = URL(string: base), url.scheme != nil, url.host != nil else {
-                throw ValidationError("The API base '\(base)' is not a URL such as https://api.security.microsoft.com.")
-            }
-            baseURL = url
-        } else {
-            baseURL = options.cloud.apiBase
-        }
-        try APIEndpointPolicy.validate(baseURL: baseURL)
-        let clock = options.clock(origin: nil, scale: options.timeScale)
-        let scale = options.timeScale ?? 1
-        return Target(
-            environment: environment, baseURL: baseURL, cloud: options.cloud, clock: clock, emulator: nil,
-            realRequestTimeout: Target.realTimeout(requestTimeout, scale: scale), scale: scale)
-    }
-
     /// Sends the job's pending rows; prints progress and the summary; writes the report.
     ///
     /// - Returns: the exit code.
-    func send(job: JobRecord, store: StateStore, target: Target, resumeCommand: String) async throws -> Int32 {
-        let credentials = try Credentials.fromEnvironment(target.environment, cloud: target.cloud, now: target.clock.now)
+    func send(job: JobRecord, store: StateStore, target: APITarget, resumeCommand: String) async throws -> Int32 {
         let lock = try JobLock(statePath: store.path, jobId: job.id)
         defer { withExtendedLifetime(lock) {} }
         var settings = try options.settings(clock: target.clock)
         // The ledger counts in clock seconds: a call may last the real time-out, scaled.
-        settings.requestTimeout = target.realRequestTimeout * target.scale
-        let connection = APIConnection(
-            baseURL: target.baseURL, resource: target.cloud.tokenResource, requestTimeout: target.realRequestTimeout)
+        settings.requestTimeout = target.clockRequestTimeout
         let stop = StopController()
         let logger = Logger(label: "mdebatch")
         let reportPath = options.report ?? "mdebatch-\(job.id).csv"
 
-        let outcome = try await JobEnvironment.withLive(
-            credentials: credentials, connection: connection, clock: target.clock, logger: logger
-        ) { environment in
+        let outcome = try await target.withEnvironment(logger: logger) { environment in
             let gate = QuotaGate(
                 store: store, clock: target.clock, tenant: environment.tenant, policy: settings.policy,
                 requestTimeout: settings.requestTimeout)
