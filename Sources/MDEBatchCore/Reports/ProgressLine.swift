@@ -58,9 +58,10 @@ extension QuarantineJob {
         let ledger = try store.ledgerCalls(tenant: gate.tenant, api: QuotaAPI.stopAndQuarantine.rawValue, now: now, lookback: lookback)
         let remaining = counts["pending"] + counts["sending"]
         let estimate = QuotaSchedule.estimate(policy: settings.policy, ledger: ledger, now: now, additionalCalls: remaining)
+        let nextSlot = QuotaSchedule.estimate(policy: settings.policy, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
         return ProgressSnapshot(
             done: done, total: sendable, failed: counts["failed"], windows: usage.map { ($0.used, $0.limit) },
-            nextSlotIn: max(0, estimate.nextFreeSlot.timeIntervalSince(now)), eta: estimate.makespan,
+            nextSlotIn: max(0, nextSlot.timeIntervalSince(now)), eta: estimate.makespan,
             rateLimited: statistics.rateLimited)
     }
 }

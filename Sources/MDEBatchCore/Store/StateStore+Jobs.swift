@@ -42,6 +42,12 @@ public enum JobCreation: Sendable, Equatable {
 public struct JobCounts: Sendable, Hashable {
     public var byOutcome: [String: Int] = [:]
     public var byActionStatus: [String: Int] = [:]
+
+    public init(byOutcome: [String: Int] = [:], byActionStatus: [String: Int] = [:]) {
+        self.byOutcome = byOutcome
+        self.byActionStatus = byActionStatus
+    }
+
     public var total: Int { byOutcome.values.reduce(0, +) }
     public subscript(outcome: String) -> Int { byOutcome[outcome, default: 0] }
 }

@@ -24,6 +24,24 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     public var state: JobState
     public var rowCount: Int
 
+    public init(
+        id: String, kind: JobKind, fingerprint: String, inputs: [String], options: String, tenant: String?,
+        apiBase: String?, parentJobId: String?, createdAt: Date, updatedAt: Date, state: JobState, rowCount: Int
+    ) {
+        self.id = id
+        self.kind = kind
+        self.fingerprint = fingerprint
+        self.inputs = inputs
+        self.options = options
+        self.tenant = tenant
+        self.apiBase = apiBase
+        self.parentJobId = parentJobId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.state = state
+        self.rowCount = rowCount
+    }
+
     public enum Columns {
         public static let id = Column(CodingKeys.id)
         public static let kind = Column(CodingKeys.kind)
