@@ -158,11 +158,15 @@ struct RunEndToEndTests {
         let csv = IncidentRows.csv(count: 300, seed: 9)
         let input = try emulator.folder.write("sigint.csv", csv)
         let (process, out, err) = try emulator.mdebatch(["run", input] + emulator.flags()).start()
-        try await Task.sleep(for: .milliseconds(700))
+        // Interrupt once the first burst has landed (300 rows need two more minutes of quota).
+        for _ in 0..<400 where await emulator.server.actions().count < 50 {
+            try await Task.sleep(for: .milliseconds(25))
+        }
         kill(process.processIdentifier, SIGINT)
         let interrupted = await CLIProcess.finish(process, out, err)
         #expect(interrupted.status == 75, "stdout: \(interrupted.stdout)\nstderr: \(interrupted.stderr)")
         #expect(interrupted.stdout.contains("Resume with: mdebatch resume"))
+        #expect(await emulator.server.actions().count < 300)
 
         let jobs = try await emulator.mdebatch(["jobs", "--state", emulator.statePath]).run()
         #expect(jobs.stdout.contains("interrupted"))
