@@ -24,6 +24,9 @@ struct StatusAndReportEndToEndTests {
         return try #require(try store.jobs().first?.id)
     }
 
+    /// The emulator's flags without `--quiet`, to see the rounds on standard error.
+    static func loud(_ emulator: EmulatorHarness) -> [String] { emulator.flags().filter { $0 != "--quiet" } }
+
     /// Waits (in real time) until every action the emulator holds is final.
     static func waitUntilFinal(_ server: EmulatorServer) async throws {
         let final: Set<String> = ["Succeeded", "Failed", "TimeOut", "Cancelled"]
@@ -44,7 +47,7 @@ struct StatusAndReportEndToEndTests {
         try await Self.waitUntilFinal(emulator.server)
         let before = await emulator.server.journal().count
 
-        let refresh = try await emulator.mdebatch(["status", jobId, "--refresh"] + emulator.flags()).run()
+        let refresh = try await emulator.mdebatch(["status", jobId, "--refresh"] + Self.loud(emulator)).run()
 
         #expect(refresh.status == 0, "stdout: \(refresh.stdout)\nstderr: \(refresh.stderr)")
         let calls = await emulator.server.journal().dropFirst(before)
@@ -57,7 +60,7 @@ struct StatusAndReportEndToEndTests {
         let real = Dictionary(uniqueKeysWithValues: await emulator.server.actions().map { ($0.id, $0.status) })
         let rows = try StateStore.open(path: emulator.statePath).rows(jobId: jobId, afterId: 0, limit: 10_000)
         #expect(rows.count == 1000)
-        #expect(rows.allSatisfy { $0.actionId.map { real[$0] } == $0.actionStatus })
+        #expect(rows.allSatisfy { row in row.actionId.flatMap { real[$0] } == row.actionStatus })
         #expect(Set(rows.compactMap(\.actionStatus)) == ["Succeeded", "Failed", "TimeOut"])
         #expect(refresh.stdout.contains("(0 open, 1000 final)"))
         #expect(refresh.stdout.contains("800 Succeeded, 100 Failed, 100 TimeOut"))
@@ -73,7 +76,7 @@ struct StatusAndReportEndToEndTests {
         #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
         let jobId = try Self.jobId(emulator)
 
-        let watch = try await emulator.mdebatch(["status", jobId, "--watch", "--interval", "10s"] + emulator.flags()).run()
+        let watch = try await emulator.mdebatch(["status", jobId, "--watch", "--interval", "10s"] + Self.loud(emulator)).run()
 
         #expect(watch.status == 0, "stdout: \(watch.stdout)\nstderr: \(watch.stderr)")
         #expect(watch.stderr.contains("\(jobId) round 1:"))
@@ -82,7 +85,7 @@ struct StatusAndReportEndToEndTests {
         #expect(watch.stdout.contains("(0 open, 60 final)"))
         let real = Dictionary(uniqueKeysWithValues: await emulator.server.actions().map { ($0.id, $0.status) })
         let rows = try StateStore.open(path: emulator.statePath).rows(jobId: jobId, afterId: 0, limit: 100)
-        #expect(rows.allSatisfy { $0.actionId.map { real[$0] } == $0.actionStatus })
+        #expect(rows.allSatisfy { row in row.actionId.flatMap { real[$0] } == row.actionStatus })
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -94,9 +97,11 @@ struct StatusAndReportEndToEndTests {
         #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
         let jobId = try Self.jobId(emulator)
 
-        let (process, out, err) = try emulator.mdebatch(["status", jobId, "--watch", "--interval", "1m"] + emulator.flags()).start()
+        let (process, out, err) = try emulator.mdebatch(["status", jobId, "--watch", "--interval", "1m"] + Self.loud(emulator)).start()
         // Wait for the first round to be read, then interrupt the wait for the second.
-        for _ in 0..<100 where await emulator.server.journal().filter({ $0.path.hasPrefix("/api/machineactions?") }).isEmpty {
+        var polls = 0
+        while polls < 100, await emulator.server.journal().filter({ $0.path.hasPrefix("/api/machineactions?") }).isEmpty {
+            polls += 1
             try await Task.sleep(for: .milliseconds(50))
         }
         try await Task.sleep(for: .milliseconds(300))

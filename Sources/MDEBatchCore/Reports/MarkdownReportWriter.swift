@@ -142,7 +142,7 @@ public struct MarkdownReportWriter: Sendable {
     }
 
     /// Text made safe for a table cell: one line, `|` escaped, markup characters defused, at most 200 characters.
-    static func cell(_ text: String) -> String {
+    public static func cell(_ text: String) -> String {
         var value = text.replacingOccurrences(of: "\r\n", with: " ")
             .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
         if value.count > 200 { value = String(value.prefix(199)) + "…" }

@@ -331,7 +331,7 @@ public struct StatusRefresher: Sendable {
 }
 
 /// What one status refresh read and spent.
-public struct RefreshReport: Sendable, Hashable {
+public struct RefreshReport: Sendable, Equatable {
     /// Open actions when the refresh began.
     public var considered = 0
     /// Statuses read from the API (one per row).

@@ -102,16 +102,19 @@ extension StateStore {
         }
     }
 
-    /// Writes statuses by action id to a quarantine job's rows, in one transaction (for a
-    /// listing by time window, which returns actions rather than rows).
+    /// Writes statuses by action id to a quarantine job's open rows, in one transaction (for
+    /// a listing by time window, which returns actions rather than rows).
     ///
-    /// - Returns: the rows that hold one of these actions (changed or not).
+    /// - Returns: the open rows that hold one of these actions (changed or not).
     public func setActionStatuses(jobId: String, byActionId statuses: [(actionId: String, status: String)]) throws -> [(rowId: Int64, changed: Bool)] {
         guard !statuses.isEmpty else { return [] }
         return try writer.write { db in
             var touched: [(rowId: Int64, changed: Bool)] = []
             let select = try db.makeStatement(
-                sql: "SELECT id, actionStatus FROM jobRow WHERE actionId = ? AND jobId = ? AND state = 'submitted'")
+                sql: """
+                    SELECT id, actionStatus FROM jobRow
+                    WHERE actionId = ? AND jobId = ? AND state = 'submitted' AND \(Self.openStatusSQL)
+                    """)
             let update = try db.makeStatement(sql: "UPDATE jobRow SET actionStatus = ? WHERE id = ?")
             for (actionId, status) in statuses {
                 let rows = try Row.fetchAll(select, arguments: [actionId, jobId])
@@ -188,8 +191,8 @@ extension StateStore {
                 let key: String = head["k"]
                 let code: String? = head["code"]
                 let examples = samples.filter { row in
-                    let rowKey = keySQL == "state" ? row.state.rawValue : row.actionStatus
-                    let rowCode = codeSQL == "NULL" ? nil : row.errorCode
+                    let rowKey: String? = keySQL == "state" ? row.state.rawValue : row.actionStatus
+                    let rowCode: String? = codeSQL == "NULL" ? nil : row.errorCode
                     return rowKey == key && rowCode == code
                 }
                 return RowGroup(key: key, errorCode: code, count: head["n"], examples: examples)

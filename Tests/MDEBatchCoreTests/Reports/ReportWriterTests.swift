@@ -1,5 +1,6 @@
 import Foundation
 import MDEBatchCore
+import MDEBatchTestSupport
 import Testing
 
 struct CSVReportTests {
