@@ -141,7 +141,7 @@ struct StatusRefresherTests {
         let window = try #require(calls.first)
         #expect(window.filter.contains("type eq 'StopAndQuarantineFile'"))
         #expect(window.filter.contains("creationDateTimeUtc ge 2027-01-15T07:50:00Z"))
-        #expect(window.filter.contains("creationDateTimeUtc lt 2027-01-15T08:10:01Z"))
+        #expect(window.filter.contains("creationDateTimeUtc lt 2027-01-15T08:10:00Z"))
         #expect(window.top == 5000 && window.skip == 0)
         #expect(calls[1].filter == "id in ('\(late)')")
         #expect(report.read == 400)
