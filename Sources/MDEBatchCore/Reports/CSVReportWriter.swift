@@ -16,22 +16,7 @@ public struct CSVReportWriter: Sendable {
 
     /// Writes the whole report of `jobId` to `path` (atomically: a temporary file renamed).
     public func write(jobId: String, store: StateStore, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        do {
-            try write(jobId: jobId, store: store) { chunk in try handle.write(contentsOf: chunk) }
-            try handle.close()
-            // rename(2) replaces the old report atomically: a reader never sees half a file.
-            guard rename(temporary.path, url.path) == 0 else {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, NSLocalizedDescriptionKey: String(cString: strerror(errno))])
-            }
-        } catch {
-            try? handle.close()
-            try? FileManager.default.removeItem(at: temporary)
-            throw error
-        }
+        try AtomicFile.write(to: path) { chunk in try write(jobId: jobId, store: store, chunk: chunk) }
     }
 
     /// Streams the report in chunks of about a thousand rows.
@@ -51,7 +36,7 @@ public struct CSVReportWriter: Sendable {
 
     func line(for row: RowRecord) -> String {
         let cells: [String?] = [
-            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome, row.actionId,
+            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome, row.reportedActionId,
             row.actionStatus, row.httpStatus.map(String.init), row.errorCode, row.errorMessage, String(row.attempts),
             row.firstSentAt.map(ReportTime.format), row.submittedAt.map(ReportTime.format), row.cancelStatus,
         ]
@@ -69,6 +54,12 @@ public struct CSVReportWriter: Sendable {
         }
         return value
     }
+}
+
+extension RowRecord {
+    /// The action id a report shows: the row's own action, or for a cancel job's row the
+    /// action it cancels (`targetActionId`).
+    public var reportedActionId: String? { actionId ?? targetActionId }
 }
 
 /// UTC ISO-8601 times for reports.

@@ -1,0 +1,202 @@
+import Foundation
+import GRDB
+
+/// One action a job tracks: the row that holds it and the status last recorded.
+public struct TrackedAction: Sendable, Hashable {
+    public var rowId: Int64
+    public var actionId: String
+    /// The status as last recorded (at submit, cancel or refresh); nil when never read.
+    public var status: String?
+
+    public init(rowId: Int64, actionId: String, status: String?) {
+        self.rowId = rowId
+        self.actionId = actionId
+        self.status = status
+    }
+}
+
+/// How many of a job's actions are tracked, and how many of them are still open.
+public struct ActionTally: Sendable, Hashable {
+    /// Rows that hold an action id (`submitted`, including adopted ones).
+    public var tracked: Int
+    /// Of those, the ones whose last recorded status is not final (or was never read).
+    public var open: Int
+
+    public init(tracked: Int, open: Int) {
+        self.tracked = tracked
+        self.open = open
+    }
+
+    public var final: Int { tracked - open }
+}
+
+/// Rows that went wrong the same way: one outcome and one error code (or action status).
+public struct RowGroup: Sendable, Hashable {
+    /// The row outcome (`failed`, `invalid`, …) or, for actions that did not succeed, the action status.
+    public var key: String
+    /// The error code, or nil when the rows carry none.
+    public var errorCode: String?
+    public var count: Int
+    /// The first rows of the group, in input order.
+    public var examples: [RowRecord]
+}
+
+extension StateStore {
+    /// The SQL that names the action a row tracks: its own action, or for a cancel job the
+    /// action it cancels.
+    static let trackedActionSQL = "COALESCE(actionId, targetActionId)"
+    /// The SQL condition of a status that is not final (or was never read).
+    static let openStatusSQL = "(actionStatus IS NULL OR actionStatus NOT IN ('Succeeded', 'Failed', 'TimeOut', 'Cancelled'))"
+
+    /// The job's tracked actions in row order, `limit` at a time after `afterRowId`.
+    ///
+    /// A row tracks an action when it is `submitted`: a quarantine row's own action, or a
+    /// cancel row's target (`targetActionId`) once the cancel was sent.
+    /// - Parameter openOnly: only actions whose last recorded status is not final.
+    public func trackedActions(jobId: String, afterRowId: Int64 = 0, limit: Int, openOnly: Bool) throws -> [TrackedAction] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, \(Self.trackedActionSQL) AS action, actionStatus FROM jobRow
+                    WHERE jobId = ? AND id > ? AND state = 'submitted' AND \(Self.trackedActionSQL) IS NOT NULL
+                    \(openOnly ? "AND " + Self.openStatusSQL : "")
+                    ORDER BY id LIMIT ?
+                    """, arguments: [jobId, afterRowId, limit])
+            return rows.map { TrackedAction(rowId: $0["id"], actionId: $0["action"], status: $0["actionStatus"]) }
+        }
+    }
+
+    /// How many actions the job tracks and how many are still open.
+    public func actionTally(jobId: String) throws -> ActionTally {
+        try writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) AS tracked, COALESCE(SUM(CASE WHEN \(Self.openStatusSQL) THEN 1 ELSE 0 END), 0) AS open
+                    FROM jobRow WHERE jobId = ? AND state = 'submitted' AND \(Self.trackedActionSQL) IS NOT NULL
+                    """, arguments: [jobId])
+            return ActionTally(tracked: row?["tracked"] ?? 0, open: row?["open"] ?? 0)
+        }
+    }
+
+    /// Writes the statuses read from the API to their rows, in one transaction.
+    ///
+    /// Only rows still `submitted` change, so a row another process moved meanwhile is left alone.
+    /// - Returns: how many rows changed status.
+    @discardableResult
+    public func setActionStatuses(_ statuses: [(rowId: Int64, status: String)]) throws -> Int {
+        guard !statuses.isEmpty else { return 0 }
+        return try writer.write { db in
+            var changed = 0
+            let statement = try db.makeStatement(
+                sql: """
+                    UPDATE jobRow SET actionStatus = ?
+                    WHERE id = ? AND state = 'submitted' AND actionStatus IS NOT ?
+                    """)
+            for (rowId, status) in statuses {
+                try statement.execute(arguments: [status, rowId, status])
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    /// Writes statuses by action id to a quarantine job's open rows, in one transaction (for
+    /// a listing by time window, which returns actions rather than rows).
+    ///
+    /// - Returns: the open rows that hold one of these actions (changed or not).
+    public func setActionStatuses(jobId: String, byActionId statuses: [(actionId: String, status: String)]) throws -> [(rowId: Int64, changed: Bool)] {
+        guard !statuses.isEmpty else { return [] }
+        return try writer.write { db in
+            var touched: [(rowId: Int64, changed: Bool)] = []
+            let select = try db.makeStatement(
+                sql: """
+                    SELECT id, actionStatus FROM jobRow
+                    WHERE actionId = ? AND jobId = ? AND state = 'submitted' AND \(Self.openStatusSQL)
+                    """)
+            let update = try db.makeStatement(sql: "UPDATE jobRow SET actionStatus = ? WHERE id = ?")
+            for (actionId, status) in statuses {
+                let rows = try Row.fetchAll(select, arguments: [actionId, jobId])
+                for row in rows {
+                    let id: Int64 = row["id"]
+                    let old: String? = row["actionStatus"]
+                    if old != status { try update.execute(arguments: [status, id]) }
+                    touched.append((id, old != status))
+                }
+            }
+            return touched
+        }
+    }
+
+    /// The span of send times of the job's open tracked actions (for a time-window listing).
+    public func openActionSendSpan(jobId: String) throws -> (first: Date, last: Date)? {
+        try writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT MIN(COALESCE(firstSentAt, submittedAt)) AS first, MAX(COALESCE(submittedAt, lastSentAt)) AS last
+                    FROM jobRow WHERE jobId = ? AND state = 'submitted' AND actionId IS NOT NULL AND \(Self.openStatusSQL)
+                    """, arguments: [jobId])
+            guard let row, let first: Date = row["first"], let last: Date = row["last"] else { return nil }
+            return (first, last)
+        }
+    }
+
+    /// When the job's action statuses were last read from the API by a status refresh.
+    public func lastStatusRefresh(jobId: String) throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db,
+                sql: "SELECT MAX(finishedAt) FROM attempt WHERE jobId = ? AND outcome = 'status-read'",
+                arguments: [jobId])
+        }
+    }
+
+    /// The job's problem rows grouped by outcome and error code, largest group first, with
+    /// the first `examples` rows of each.
+    ///
+    /// Problems are rows that `failed` or were `invalid` at ingest.
+    public func failureGroups(jobId: String, examples: Int) throws -> [RowGroup] {
+        try groups(
+            jobId: jobId, keySQL: "state", codeSQL: "errorCode", condition: "state IN ('failed', 'invalid')",
+            examples: examples)
+    }
+
+    /// The job's actions that ended without success (`Failed`, `TimeOut`), grouped by status.
+    public func unsuccessfulActionGroups(jobId: String, examples: Int) throws -> [RowGroup] {
+        try groups(
+            jobId: jobId, keySQL: "actionStatus", codeSQL: "NULL",
+            condition: "state = 'submitted' AND actionStatus IN ('Failed', 'TimeOut')", examples: examples)
+    }
+
+    private func groups(jobId: String, keySQL: String, codeSQL: String, condition: String, examples: Int) throws -> [RowGroup] {
+        try writer.read { db in
+            let heads = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(keySQL) AS k, \(codeSQL) AS code, count(*) AS n FROM jobRow
+                    WHERE jobId = ? AND \(condition)
+                    GROUP BY k, code ORDER BY n DESC, k, code
+                    """, arguments: [jobId])
+            let samples = try RowRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT *, ROW_NUMBER() OVER (PARTITION BY \(keySQL), \(codeSQL) ORDER BY id) AS rank
+                        FROM jobRow WHERE jobId = ? AND \(condition)
+                    ) WHERE rank <= ? ORDER BY id
+                    """, arguments: [jobId, examples])
+            return heads.map { head in
+                let key: String = head["k"]
+                let code: String? = head["code"]
+                let examples = samples.filter { row in
+                    let rowKey: String? = keySQL == "state" ? row.state.rawValue : row.actionStatus
+                    let rowCode: String? = codeSQL == "NULL" ? nil : row.errorCode
+                    return rowKey == key && rowCode == code
+                }
+                return RowGroup(key: key, errorCode: code, count: head["n"], examples: examples)
+            }
+        }
+    }
+}
