@@ -50,6 +50,11 @@ struct ExitStatusTests {
         #expect(ExitStatus.code(for: error) == code)
     }
 
+    @Test(arguments: [(nil, 0), (StopReason.authentication("403"), 77), (.signal, 75), (.apiUnreachable("5xx"), 75)] as [(StopReason?, Int32)])
+    func statusRefreshStopsMapToTheirCodes(reason: StopReason?, code: Int32) {
+        #expect(ExitStatus.code(forStatusStop: reason) == code)
+    }
+
     @Test func everyCodeIsOneOfTheDocumentedOnes() {
         let documented: Set<Int32> = [0, 1, 64, 65, 70, 75, 77]
         let used: Set<Int32> = [

@@ -126,15 +126,3 @@ enum JobChoice {
         return (latest, "the latest job in \(store.path)")
     }
 }
-
-extension ExitStatus {
-    /// The code of a status refresh: 0 when it went through (or `--watch` saw every action
-    /// final), 77 when the credentials were refused, 75 when it stopped early otherwise.
-    static func code(forStatusStop reason: StopReason?) -> Int32 {
-        switch reason {
-        case nil: return complete
-        case .authentication: return authentication
-        default: return stopped
-        }
-    }
-}

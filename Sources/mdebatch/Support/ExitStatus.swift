@@ -22,6 +22,16 @@ enum ExitStatus {
         return outcome.problemRows > 0 ? completeWithProblems : complete
     }
 
+    /// The code of a status refresh: 0 when it went through (or `--watch` saw every action
+    /// final), 77 when the credentials were refused, 75 when it stopped early otherwise.
+    static func code(forStatusStop reason: StopReason?) -> Int32 {
+        switch reason {
+        case nil: return complete
+        case .authentication: return authentication
+        default: return stopped
+        }
+    }
+
     /// The code for an error that ended a command.
     static func code(for error: any Error) -> Int32 {
         switch error {
