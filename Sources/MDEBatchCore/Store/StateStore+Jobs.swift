@@ -72,6 +72,8 @@ extension StateStore {
                     createdAt: now, updatedAt: now, state: .ready, rowCount: 0)
                 try job.insert(db)
                 let submitted = spec.kind == .quarantine ? try Self.submittedKeys(db) : [:]
+                // A bounded larger page cache for the bulk insert (the default is 2 MiB).
+                try db.execute(sql: "PRAGMA cache_size = -32768")
                 let inserter = try RowInserter(
                     db: db, jobId: id, alreadySubmitted: submitted, resubmit: spec.resubmit)
                 guard let content = try ingest(inserter) else { return .rollback }
@@ -132,6 +134,40 @@ extension StateStore {
         var generator = SystemRandomNumberGenerator()
         let suffix = String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
         return (kind == .quarantine ? "q-" : "c-") + suffix
+    }
+
+    /// The job of `kind` with this fingerprint, if one was ingested.
+    public func job(kind: JobKind, fingerprint: String) throws -> JobRecord? {
+        try writer.read { db in
+            try JobRecord
+                .filter(JobRecord.Columns.kind == kind.rawValue)
+                .filter(JobRecord.Columns.fingerprint == fingerprint)
+                .fetchOne(db)
+        }
+    }
+
+    /// What ingest found in a job's inputs, rebuilt from its rows (for a job found again).
+    public func ingestSummary(jobId: String, fingerprint: String) throws -> IngestSummary {
+        try writer.read { db in
+            var summary = IngestSummary()
+            summary.fingerprint = fingerprint
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT state, errorCode, count(*) AS n FROM jobRow WHERE jobId = ? GROUP BY state, errorCode",
+                arguments: [jobId])
+            for row in rows {
+                let n: Int = row["n"]
+                summary.rowCount += n
+                switch RowState(rawValue: row["state"]) {
+                case .invalid:
+                    if let code: String = row["errorCode"], let reason = RejectionReason(rawValue: code) {
+                        summary.invalidCounts[reason, default: 0] += n
+                    }
+                case .duplicate: summary.duplicateCount += n
+                default: summary.validCount += n
+                }
+            }
+            return summary
+        }
     }
 
     /// Every job, newest first.

@@ -104,6 +104,21 @@ public struct IngestPipeline: Sendable {
         return summary
     }
 
+    /// The fingerprint `run` would compute for these files, from their bytes alone
+    /// (no parsing), or nil when one cannot be read: lets a re-run find its job without
+    /// ingesting again.
+    public static func fingerprint(ofFiles paths: [String]) -> String? {
+        var fingerprint = SHA256()
+        for path in paths {
+            guard let stream = try? InputByteStream(path: path), let digest = try? stream.finish() else { return nil }
+            digest.withUnsafeBytes { fingerprint.update(bufferPointer: $0) }
+        }
+        return fingerprint.finalize().map { byte in
+            let hex = String(byte, radix: 16)
+            return byte < 16 ? "0" + hex : hex
+        }.joined()
+    }
+
     /// The format given in the options, else the one the file name implies (delimited
     /// when the extension says nothing).
     func resolveFormat(of source: InputSource) throws -> InputFormat {
