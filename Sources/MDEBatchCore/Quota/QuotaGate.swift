@@ -13,6 +13,8 @@ public struct QuotaGate: Sendable {
     public let requestTimeout: TimeInterval
     /// How long to wait before looking again when only calls in flight block a window.
     public var inFlightPoll: TimeInterval = 0.5
+    /// One queue per API: only the worker at the head of it asks the ledger and sleeps.
+    private let turnstiles: [QuotaAPI: Turnstile] = Dictionary(uniqueKeysWithValues: QuotaAPI.allCases.map { ($0, Turnstile()) })
 
     public init(store: StateStore, clock: any WallClock, tenant: String, policy: QuotaPolicy, requestTimeout: TimeInterval) {
         self.store = store
@@ -34,6 +36,9 @@ public struct QuotaGate: Sendable {
     ///
     /// - Returns: nil when the job is stopping or the row is no longer sendable.
     public func reserve(_ purpose: SlotPurpose, jobId: String, api: QuotaAPI, stop: StopController) async throws -> Slot? {
+        let turnstile = turnstiles[api]!
+        try await turnstile.enter()
+        defer { turnstile.leave() }
         let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
         while !stop.isStopping {
             let now = clock.now
