@@ -53,8 +53,13 @@ struct ScaledRunBenchmark: Benchmark {
             environment["MDE_AUTHORITY"] = server.baseURL
             process.environment = environment
             process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            await Task.detached { process.waitUntilExit() }.value
+            // `waitUntilExit()` spins a run loop on its thread; a termination handler
+            // leaves both cores to the emulator and the client being measured.
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                process.terminationHandler = { _ in done.resume() }
+                do { try process.run() } catch { done.resume() }
+            }
+            guard process.processIdentifier != 0 else { throw BenchmarkError("could not start \(binary.path)") }
             let journal = await server.journal()
             await server.stop()
             return (journal, process.terminationStatus, configuration.origin)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the built `mdebatch` binary the way a user would, and captures what it printed.
 struct CLIProcess {
@@ -16,6 +17,11 @@ struct CLIProcess {
     /// Starts the binary; the caller waits or signals it.
     func start() throws -> (Process, Pipe, Pipe) {
         let process = Process()
+        // Foundation's `waitUntilExit()` spins a run loop at full speed; the handler
+        // lets `finish` wait without burning a core the emulator needs.
+        let exit = ProcessExit()
+        process.terminationHandler = { _ in exit.signal() }
+        ProcessExit.register(exit, for: process)
         process.executableURL = BinaryLocator.mdebatch
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MDE_") && !$0.key.hasPrefix("AZURE_") }
@@ -44,10 +50,44 @@ struct CLIProcess {
         async let stdout = onThread { out.fileHandleForReading.readDataToEndOfFile() }
         async let stderr = onThread { err.fileHandleForReading.readDataToEndOfFile() }
         let (o, e) = await (stdout, stderr)
-        await onThread { process.waitUntilExit() }
+        await ProcessExit.of(process).wait()
         return Result(
             status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
             stderr: String(decoding: e, as: UTF8.self), signaled: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// Becomes signaled when a process exits.
+final class ProcessExit: Sendable {
+    private let state = Mutex<(exited: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private static let registry = Mutex<[ObjectIdentifier: ProcessExit]>([:])
+
+    static func register(_ exit: ProcessExit, for process: Process) {
+        registry.withLock { $0[ObjectIdentifier(process)] = exit }
+    }
+
+    static func of(_ process: Process) -> ProcessExit {
+        registry.withLock { $0[ObjectIdentifier(process)] } ?? ProcessExit()
+    }
+
+    func signal() {
+        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.exited = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state -> Bool in
+                if state.exited { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if now { continuation.resume() }
+        }
     }
 }
 
