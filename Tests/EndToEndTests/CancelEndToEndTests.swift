@@ -28,7 +28,7 @@ struct CancelEndToEndTests {
         let emulator = try await EmulatorHarness.start(scale: 20)
         defer { Task { await emulator.stop() } }
         let input = try emulator.folder.write("in.csv", IncidentRows.csv(count: 8, seed: 21))
-        let first = try await emulator.mdebatch(["run", input, "--max-requests", "3"] + emulator.flags()).run()
+        let first = try await emulator.mdebatch(["run", input, "--max-requests", "3", "--concurrency", "1"] + emulator.flags()).run()
         #expect(first.status == 75, "\(Self.describe(first))")
         let quarantine = try #require(Self.jobId(first.stderr, kind: "q"))
         // Let the first three actions finish, then submit the rest.
