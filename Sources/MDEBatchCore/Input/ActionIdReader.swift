@@ -11,6 +11,14 @@ public struct ActionIdRow: Sendable, Hashable {
     public var sha1: String
     /// Why the record could not be read at all, when it could not.
     public var problem: String?
+
+    public init(location: RowLocation, actionId: String, machineId: String, sha1: String, problem: String?) {
+        self.location = location
+        self.actionId = actionId
+        self.machineId = machineId
+        self.sha1 = sha1
+        self.problem = problem
+    }
 }
 
 /// Reads the action ids of a file: this tool's CSV report, or any delimited or JSON-lines
