@@ -4,7 +4,7 @@ import GRDB
 /// What becomes of a cancel job's row after a call (or a decision without one).
 public enum CancelUpdate: Sendable, Equatable {
     /// The API accepted the cancel (HTTP 200): the row keeps the action id as proof and
-    /// stays open until its status is read back. It is never sent again.
+    /// stays open until its status is read back (at `readAt`). It is never sent again.
     case accepted(actionStatus: String?, readAt: Date)
     /// The action's final status is known: the row is done. `cancelledByUs` when our
     /// cancel is what made it `Cancelled`; `note` goes to the row's message.
@@ -59,8 +59,7 @@ extension StateStore {
             case .final(let status, let ours, let note):
                 try db.execute(
                     sql: """
-                        UPDATE jobRow SET state = 'submitted', actionStatus = ?,
-                            actionId = CASE WHEN ? THEN targetActionId ELSE actionId END,
+                        UPDATE jobRow SET state = 'submitted', actionStatus = ?, actionId = targetActionId, adopted = NOT ?,
                             submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
                             errorCode = NULL, errorMessage = ?, errorTarget = NULL
                         WHERE id = ?
@@ -76,6 +75,10 @@ extension StateStore {
                         """, arguments: [status, now, rowId])
             case .row(let rowUpdate):
                 try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
+                if rowUpdate == .failed {
+                    // A finished row names its action in the report.
+                    try db.execute(sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ?", arguments: [rowId])
+                }
             }
             try Self.propagateCancelStatus(db, rowId: rowId)
         }
@@ -121,7 +124,7 @@ extension StateStore {
                 try db.execute(
                     sql: """
                         UPDATE jobRow SET state = 'submitted', actionStatus = ?, submittedAt = ?, nextAttemptAt = NULL,
-                            errorMessage = ?
+                            actionId = targetActionId, adopted = 1, errorMessage = ?
                         WHERE id = ?
                         """,
                     arguments: [
@@ -142,17 +145,17 @@ extension StateStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT state, httpStatus = 404 AS notFound, actionId IS NOT NULL AS accepted, actionStatus, count(*) AS n
+                    SELECT state, httpStatus = 404 AS notFound, adopted, actionStatus, count(*) AS n
                     FROM jobRow WHERE jobId = ? GROUP BY 1, 2, 3, 4
                     """, arguments: [jobId])
             for row in rows {
                 let state = RowState(rawValue: row["state"]) ?? .pending
                 let notFound: Bool = row["notFound"] ?? false
-                let accepted: Bool = row["accepted"]
+                let adopted: Bool = row["adopted"]
                 let status: String? = row["actionStatus"]
                 let n: Int = row["n"]
                 let outcome = RowRecord.cancelOutcome(
-                    state: state, httpStatus: notFound ? 404 : nil, cancelAccepted: accepted, actionStatus: status)
+                    state: state, httpStatus: notFound ? 404 : nil, adopted: adopted, actionStatus: status)
                 counts.byOutcome[outcome, default: 0] += n
                 if let status { counts.byActionStatus[status, default: 0] += n }
             }
@@ -166,18 +169,6 @@ extension StateStore {
             try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM attempt WHERE rowId = ? AND api = ?",
                 arguments: [rowId, QuotaAPI.getAction.rawValue]) ?? 0
-        }
-    }
-
-    /// The other action-holding rows that already know `actionId`'s status, newest first.
-    public func knownStatus(ofAction actionId: String, excludingJob jobId: String) throws -> String? {
-        try writer.read { db in
-            try String.fetchOne(
-                db,
-                sql: """
-                    SELECT actionStatus FROM jobRow WHERE actionId = ? AND jobId != ? AND actionStatus IS NOT NULL
-                    ORDER BY id DESC LIMIT 1
-                    """, arguments: [actionId, jobId])
         }
     }
 }
