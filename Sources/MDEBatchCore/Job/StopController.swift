@@ -38,7 +38,7 @@ public final class StopController: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.reason != nil { return true }
+                    if state.reason != nil || Task.isCancelled { return true }
                     state.waiters[id] = continuation
                     return false
                 }
