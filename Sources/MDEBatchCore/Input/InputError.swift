@@ -43,6 +43,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             switch column {
             case "machine id": option = "--machine-column"
             case "sha1": option = "--sha1-column"
+            case "action id": option = "--action-id-column"
             default: option = "--comment-column"
             }
             return "\(source) has no \(column) column (looked for \(lookedFor.joined(separator: ", "))); "

@@ -20,8 +20,9 @@ public struct JobOutcome: Sendable {
     /// Rows still to do.
     public var openRows: Int { counts["pending"] + counts["sending"] }
 
-    /// Rows that failed or were rejected at ingest (exit 1 when the job is complete).
-    public var problemRows: Int { counts["failed"] + counts["invalid"] }
+    /// Rows that failed or were rejected at ingest (exit 1 when the job is complete); for a
+    /// cancel job, actions the API does not know count too.
+    public var problemRows: Int { counts["failed"] + counts["invalid"] + counts["not-found"] }
 
     public var isComplete: Bool { openRows == 0 }
 }

@@ -8,7 +8,7 @@ import Logging
 /// slot, which marks the row `sending` in the same committed transaction; so whatever
 /// instant the process dies at, the next run finds the row `sending` and looks its action
 /// up before it sends anything again.
-public struct QuarantineJob: Sendable {
+public struct QuarantineJob: RunnableJob {
     public let job: JobRecord
     public let store: StateStore
     public let client: MDEClient
@@ -42,36 +42,18 @@ public struct QuarantineJob: Sendable {
         ActionFinder(client: client, gate: gate, store: store, clock: clock, stop: stop, statistics: statistics, jobId: job.id)
     }
 
+    var dispatcher: JobDispatcher {
+        JobDispatcher(
+            jobId: job.id, store: store, tokens: tokens, gate: gate, apiBase: client.baseURL.absoluteString, clock: clock,
+            settings: settings, stop: stop, statistics: statistics, logger: logger)
+    }
+
     /// Runs the job until every row is final or something stops it.
     ///
     /// - Throws: only for internal errors (the state file failing); every API outcome is
     ///   recorded on its row.
     public func run() async throws -> JobOutcome {
-        // Fail fast, before anything is sent, when no token can be had.
-        do {
-            _ = try await tokens.token()
-        } catch {
-            stop.stop(.authentication("\(error)"))
-            return try outcome()
-        }
-        let reclaimed = try store.reclaimSendingRows(jobId: job.id)
-        if reclaimed > 0 {
-            logger.info("rows left sending by an earlier run will be looked up first", metadata: ["job.id": "\(job.id)", "rows": "\(reclaimed)"])
-        }
-        try store.setJobState(job.id, .running, tenant: gate.tenant, apiBase: client.baseURL.absoluteString, now: clock.now)
-
-        try await withThrowingTaskGroup(of: Void.self) { watchers in
-            if let deadline = settings.deadline {
-                watchers.addTask {
-                    if try await stop.sleep(until: deadline, on: clock) { stop.stop(.deadline) }
-                }
-            }
-            try await dispatch()
-            watchers.cancelAll()
-        }
-
-        let open = try store.openRowCount(jobId: job.id)
-        try store.setJobState(job.id, open == 0 ? .complete : .interrupted, now: clock.now)
+        try await dispatcher.run { row in try await work(on: row) }
         return try outcome()
     }
 
@@ -79,74 +61,6 @@ public struct QuarantineJob: Sendable {
         JobOutcome(
             job: try store.job(id: job.id), counts: try store.counts(jobId: job.id), stopReason: stop.reason,
             requests: statistics.requests, rateLimited: statistics.rateLimited)
-    }
-
-    /// Feeds due rows to at most `concurrency` workers until no row is open.
-    private func dispatch() async throws {
-        try await withThrowingTaskGroup(of: Int64.self) { group in
-            var running = Set<Int64>()
-            var cursor: Int64 = 0
-            let graceMarker: Int64 = -1
-
-            func finishOne() async throws {
-                if let done = try await group.next() { running.remove(done) }
-            }
-
-            while !stop.isStopping {
-                let limit = statistics.authConfirmed ? settings.concurrency : 1
-                if running.count >= limit {
-                    try await finishOne()
-                    continue
-                }
-                let batch = try store.dueRows(jobId: job.id, now: clock.now, afterId: cursor, limit: 64)
-                    .filter { !running.contains($0.id) }
-                if batch.isEmpty {
-                    if !running.isEmpty {
-                        try await finishOne()
-                        cursor = 0
-                        continue
-                    }
-                    if cursor != 0 {
-                        cursor = 0
-                        continue
-                    }
-                    guard try store.openRowCount(jobId: job.id) > 0, let next = try store.nextDueDate(jobId: job.id) else {
-                        break
-                    }
-                    try await stop.sleep(until: next, on: clock)
-                    continue
-                }
-                for row in batch {
-                    let limit = statistics.authConfirmed ? settings.concurrency : 1
-                    while running.count >= limit { try await finishOne() }
-                    if stop.isStopping { break }
-                    cursor = row.id
-                    running.insert(row.id)
-                    group.addTask {
-                        try await work(on: row)
-                        return row.id
-                    }
-                }
-            }
-
-            // Stopping: workers waiting for a slot return at once; calls in flight get
-            // a short grace, then are cancelled (their rows stay `sending`, and the next
-            // run looks them up).
-            if !running.isEmpty {
-                group.addTask {
-                    try? await clock.sleep(until: clock.now.addingTimeInterval(settings.grace))
-                    return graceMarker
-                }
-                while let done = try await group.next() {
-                    if done == graceMarker {
-                        group.cancelAll()
-                    } else {
-                        running.remove(done)
-                        if running.isEmpty { group.cancelAll() }
-                    }
-                }
-            }
-        }
     }
 
     /// One row: settle an in-doubt send first, then send if it is still needed.

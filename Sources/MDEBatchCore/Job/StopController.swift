@@ -37,8 +37,10 @@ public final class StopController: Sendable {
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                // Checked under the lock `onCancel` takes: a task cancelled before its
+                // continuation is stored must not store it (nobody would resume it).
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.reason != nil { return true }
+                    if state.reason != nil || Task.isCancelled { return true }
                     state.waiters[id] = continuation
                     return false
                 }

@@ -15,7 +15,10 @@ public struct RunSummary: Sendable {
 
     public func render() -> String {
         let counts = outcome.counts
-        let order = ["submitted", "already-pending", "failed", "invalid", "duplicate", "already-submitted", "pending", "sending"]
+        let order = [
+            "submitted", "already-pending", "cancelled", "already-final", "cancel-requested", "not-found", "failed", "invalid",
+            "duplicate", "already-submitted", "pending", "sending",
+        ]
         let parts = order.compactMap { key -> String? in
             let n = counts[key]
             return n > 0 ? "\(n) \(key)" : nil

@@ -5,7 +5,7 @@ import MDEBatchCore
 /// `mdebatch resume JOB`: carries on with a job by id.
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resume", abstract: "Resume a job by id: look up what was in doubt, then send what is left.")
+        commandName: "resume", abstract: "Resume a job (quarantine or cancel) by id: look up what was in doubt, then send what is left.")
 
     @Argument(help: "The job id (see mdebatch jobs).")
     var job: String
@@ -16,9 +16,6 @@ struct ResumeCommand: AsyncParsableCommand {
         do {
             let store = try run.state.open()
             let record = try store.job(id: job)
-            guard record.kind == .quarantine else {
-                throw UsageError(description: "Job \(job) is a \(record.kind.rawValue) job; resume it with mdebatch cancel \(job).")
-            }
             let driver = JobDriver(options: run)
             let target = try await run.target()
             var parts = ["mdebatch", "resume", job]

@@ -5,40 +5,65 @@ import MDEBatchCore
 import MDEEmulator
 import UnixSignals
 
-/// Runs a quarantine job from the command line: target, credentials, signals, progress,
-/// report and exit code. Everything it decides is in the core; this only wires it up.
+/// Runs a job of either kind from the command line: target, credentials, signals,
+/// progress, report and exit code. Everything it decides is in the core; this only wires it up.
 struct JobDriver {
-    let options: RunOptions
+    /// How the job sends, on the target's clock.
+    var settings: (any WallClock) throws -> JobSettings
+    var quiet: Bool
+    /// Where the CSV report goes (default: ./mdebatch-JOB.csv).
+    var report: String?
 
-    /// Sends the job's pending rows; prints progress and the summary; writes the report.
+    init(settings: @escaping (any WallClock) throws -> JobSettings, quiet: Bool, report: String?) {
+        self.settings = settings
+        self.quiet = quiet
+        self.report = report
+    }
+
+    /// The driver of `run` and `resume`.
+    init(options: RunOptions) {
+        self.init(settings: { try options.settings(clock: $0) }, quiet: options.quiet, report: options.report)
+    }
+
+    /// Sends the job's pending rows (a quarantine or a cancel job); prints progress and the
+    /// summary; writes the report.
     ///
     /// - Returns: the exit code.
     func send(job: JobRecord, store: StateStore, target: APITarget, resumeCommand: String) async throws -> Int32 {
         let lock = try JobLock(statePath: store.path, jobId: job.id)
         defer { withExtendedLifetime(lock) {} }
-        var settings = try options.settings(clock: target.clock)
+        var settings = try settings(target.clock)
         // The ledger counts in clock seconds: a call may last the real time-out, scaled.
         settings.requestTimeout = target.clockRequestTimeout
         let stop = StopController()
         let logger = Logger(label: "mdebatch")
-        let reportPath = options.report ?? "mdebatch-\(job.id).csv"
+        let reportPath = report ?? "mdebatch-\(job.id).csv"
+        let quiet = quiet
 
         let outcome = try await target.withEnvironment(logger: logger) { environment in
             let gate = QuotaGate(
                 store: store, clock: target.clock, tenant: environment.tenant, policy: settings.policy,
                 requestTimeout: settings.requestTimeout)
-            let quarantine = QuarantineJob(
-                job: job, store: store, client: environment.client, tokens: environment.tokens, gate: gate,
-                clock: target.clock, settings: settings, stop: stop, logger: logger)
+            let runnable: any RunnableJob
+            switch job.kind {
+            case .quarantine:
+                runnable = QuarantineJob(
+                    job: job, store: store, client: environment.client, tokens: environment.tokens, gate: gate,
+                    clock: target.clock, settings: settings, stop: stop, logger: logger)
+            case .cancel:
+                runnable = try CancelJob(
+                    job: job, store: store, client: environment.client, tokens: environment.tokens, gate: gate,
+                    clock: target.clock, settings: settings, stop: stop, logger: logger)
+            }
             return try await withThrowingTaskGroup(of: JobOutcome?.self) { group in
-                group.addTask { try await quarantine.run() }
+                group.addTask { try await runnable.run() }
                 group.addTask {
                     await Self.watchSignals(stop: stop)
                     return nil
                 }
-                if !options.quiet {
+                if !quiet {
                     group.addTask {
-                        await Self.showProgress(of: quarantine, stop: stop)
+                        await Self.showProgress(of: runnable, stop: stop)
                         return nil
                     }
                 }
@@ -52,7 +77,7 @@ struct JobDriver {
                 return result!
             }
         }
-        if !options.quiet && Terminal.standardErrorIsTerminal { Terminal.clearStatusLine() }
+        if !quiet && Terminal.standardErrorIsTerminal { Terminal.clearStatusLine() }
         try CSVReportWriter().write(jobId: job.id, store: store, to: reportPath)
         if let emulator = target.emulator { await emulator.stop() }
         print(RunSummary(outcome: outcome, reportPath: reportPath, resumeCommand: resumeCommand).render())
@@ -77,7 +102,7 @@ struct JobDriver {
     }
 
     /// A live line on a terminal; a plain line every 30 s otherwise.
-    static func showProgress(of job: QuarantineJob, stop: StopController) async {
+    static func showProgress(of job: any RunnableJob, stop: StopController) async {
         let live = Terminal.standardErrorIsTerminal
         let interval: Duration = live ? .seconds(1) : .seconds(30)
         while !Task.isCancelled {

@@ -18,6 +18,22 @@ final class FakeMDE: Sendable {
         case drop
     }
 
+    /// What one cancel request gets (by default: 200 for an open action, 400 for a final
+    /// one, 404 for an unknown one).
+    enum CancelScript: Sendable {
+        case normal
+        /// 200, but the action completed first: it reads back with this final status.
+        case acceptButComplete(String)
+        /// Cancel the action, then answer with this status (the response is "lost").
+        case acceptThenStatus(Int)
+        /// Cancel the action, then drop the connection.
+        case acceptThenDrop
+        /// Answer with this status; nothing changes.
+        case status(Int, code: String, retryAfter: String? = nil)
+        /// Drop the connection; nothing changes.
+        case drop
+    }
+
     struct Action: Sendable {
         var id: String
         var machineId: String
@@ -25,6 +41,7 @@ final class FakeMDE: Sendable {
         var comment: String
         var status: String
         var created: Date
+        var cancellationComment: String? = nil
     }
 
     private struct State {
@@ -32,6 +49,10 @@ final class FakeMDE: Sendable {
         var script: [Script] = []
         var posts: [(machineId: String, at: Date)] = []
         var lists = 0
+        var cancelScript: [CancelScript] = []
+        var getScript: [(status: Int, code: String, retryAfter: String?)] = []
+        var cancelPosts: [(actionId: String, at: Date)] = []
+        var gets: [(actionId: String, at: Date)] = []
     }
 
     private let state = Mutex(State())
@@ -46,6 +67,22 @@ final class FakeMDE: Sendable {
     var actions: [Action] { state.withLock { $0.actions } }
     var posts: [(machineId: String, at: Date)] { state.withLock { $0.posts } }
     var listCalls: Int { state.withLock { $0.lists } }
+    var cancelPosts: [(actionId: String, at: Date)] { state.withLock { $0.cancelPosts } }
+    var gets: [(actionId: String, at: Date)] { state.withLock { $0.gets } }
+    func enqueueCancel(_ scripts: CancelScript...) { state.withLock { $0.cancelScript.append(contentsOf: scripts) } }
+    /// The next GETs of one action answer with this error.
+    func enqueueGetFailure(_ status: Int, code: String, retryAfter: String? = nil) {
+        state.withLock { $0.getScript.append((status, code, retryAfter)) }
+    }
+    /// Changes an action as the service would (it completes, someone cancels it).
+    func setStatus(_ id: String, _ status: String, cancellationComment: String? = nil) {
+        state.withLock { state in
+            guard let index = state.actions.firstIndex(where: { $0.id == id }) else { return }
+            state.actions[index].status = status
+            if let cancellationComment { state.actions[index].cancellationComment = cancellationComment }
+        }
+    }
+    func action(_ id: String) -> Action? { actions.first { $0.id == id } }
 
     /// A transport whose every request this fake answers.
     func makeTransport() -> StubTransport {
@@ -86,6 +123,26 @@ final class FakeMDE: Sendable {
                 throw TransportError.connection("connection reset by peer")
             }
         }
+        if path.hasPrefix("/api/machineactions/") && path.hasSuffix("/cancel") {
+            return try handleCancel(String(path.split(separator: "/")[2]), request: request)
+        }
+        if path.hasPrefix("/api/machineactions/") && request.method == "GET" {
+            let id = String(path.split(separator: "/")[2])
+            let now = clock.now
+            let failure = state.withLock { state -> (status: Int, code: String, retryAfter: String?)? in
+                state.gets.append((id, now))
+                return state.getScript.isEmpty ? nil : state.getScript.removeFirst()
+            }
+            if let failure {
+                var headers: TransportHeaders = [:]
+                if let retryAfter = failure.retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
+                return .json(failure.status, #"{"error":{"code":"\#(failure.code)","message":"\#(failure.code) happened"}}"#, headers: headers)
+            }
+            guard let action = action(id) else {
+                return .json(404, #"{"error":{"code":"ResourceNotFound","message":"Machine action \#(id) was not found"}}"#)
+            }
+            return .json(200, Self.json(action))
+        }
         if path.hasSuffix("/machineactions") {
             state.withLock { $0.lists += 1 }
             let query = request.url.query?.removingPercentEncoding ?? ""
@@ -95,11 +152,52 @@ final class FakeMDE: Sendable {
         return .json(404, #"{"error":{"code":"NotFound","message":"no route"}}"#)
     }
 
+    private func handleCancel(_ id: String, request: TransportRequest) throws -> TransportResponse {
+        let body = try JSONSerialization.jsonObject(with: request.body ?? Data()) as? [String: String] ?? [:]
+        let comment = body["Comment"]
+        let now = clock.now
+        let script = state.withLock { state -> CancelScript in
+            state.cancelPosts.append((id, now))
+            return state.cancelScript.isEmpty ? .normal : state.cancelScript.removeFirst()
+        }
+        func applyNormally() -> TransportResponse {
+            guard let action = action(id) else {
+                return .json(404, #"{"error":{"code":"ResourceNotFound","message":"Machine action \#(id) was not found"}}"#)
+            }
+            guard action.status == "Pending" || action.status == "InProgress" else {
+                return .json(400, #"{"error":{"code":"BadRequest","message":"Machine action \#(id) is in final state \#(action.status)"}}"#)
+            }
+            setStatus(id, "Cancelled", cancellationComment: comment)
+            return .json(200, Self.json(self.action(id)!))
+        }
+        switch script {
+        case .normal:
+            return applyNormally()
+        case .acceptButComplete(let final):
+            let response = applyNormally()
+            setStatus(id, final)
+            return response
+        case .acceptThenStatus(let status):
+            _ = applyNormally()
+            return .json(status, #"{"error":{"code":"InternalServerError","message":"boom"}}"#)
+        case .acceptThenDrop:
+            _ = applyNormally()
+            throw TransportError.connection("connection reset by peer")
+        case .status(let status, let code, let retryAfter):
+            var headers: TransportHeaders = [:]
+            if let retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
+            return .json(status, #"{"error":{"code":"\#(code)","message":"\#(code) happened","target":"t-2"}}"#, headers: headers)
+        case .drop:
+            throw TransportError.connection("connection reset by peer")
+        }
+    }
+
     static func json(_ action: Action) -> String {
         let comment = action.comment.replacingOccurrences(of: "\"", with: "\\\"")
+        let cancellation = action.cancellationComment.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
         return """
             {"id":"\(action.id)","type":"StopAndQuarantineFile","status":"\(action.status)","machineId":"\(action.machineId)",\
-            "requestorComment":"\(comment)","creationDateTimeUtc":"2027-01-15T08:00:00Z",\
+            "requestorComment":"\(comment)","creationDateTimeUtc":"2027-01-15T08:00:00Z","cancellationComment":\(cancellation),\
             "relatedFileInfo":{"fileIdentifier":"\(action.sha1)","fileIdentifierType":"Sha1"}}
             """
     }

@@ -47,9 +47,38 @@ struct JobHarness {
             logger: Logger(label: "test"), random: { 0.5 })
     }
 
+    /// Gives every pending row of the quarantine job an action on the fake, with the
+    /// status the fake holds (`actual`) and the status the state file knows (`known`).
+    func submitAll(actual: (Int) -> String = { _ in "Pending" }, known: (Int) -> String = { _ in "Pending" }) throws -> [String] {
+        var ids: [String] = []
+        for (index, row) in try store.rows(jobId: job.id).enumerated() {
+            let id = UUID().uuidString.lowercased()
+            fake.seed(.init(id: id, machineId: row.machineId, sha1: row.sha1, comment: row.comment, status: actual(index), created: clock.now))
+            try store.updateRow(
+                row.id, now: clock.now, call: CallRecord(outcome: "submitted", httpStatus: 201),
+                update: .submitted(actionId: id, actionStatus: known(index), adopted: false))
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// A cancel job for every action of the quarantine job.
+    func makeCancelJob(options: CancelJobOptions = CancelJobOptions(comment: "stop it"), stop: StopController = StopController()) throws -> CancelJob {
+        let creation = try CancelJobIngest.fromJob(job, options: options, store: store, now: clock.now).creation
+        return try makeCancelJob(creation.job!, stop: stop)
+    }
+
+    /// A runner for an existing cancel job.
+    func makeCancelJob(_ record: JobRecord, stop: StopController = StopController()) throws -> CancelJob {
+        let quarantine = try makeJob(stop: stop)
+        return try CancelJob(
+            job: record, store: store, client: quarantine.client, tokens: quarantine.tokens, gate: quarantine.gate, clock: clock,
+            settings: settings, stop: stop, logger: Logger(label: "test"), random: { 0.5 })
+    }
+
     /// Runs the job, moving the manual clock to the next deadline whenever every task is
     /// asleep on it, so an hour of quota passes in milliseconds.
-    func run(_ job: QuarantineJob) async throws -> JobOutcome {
+    func run(_ job: some RunnableJob) async throws -> JobOutcome {
         let result = Mutex<Result<JobOutcome, any Error>?>(nil)
         let task = Task {
             do {

@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+
+/// What becomes of a cancel job's row after a call (or a decision without one).
+public enum CancelUpdate: Sendable, Equatable {
+    /// The API accepted the cancel (HTTP 200): the row keeps the action id as proof and
+    /// stays open until its status is read back (at `readAt`). It is never sent again.
+    case accepted(actionStatus: String?, readAt: Date)
+    /// The action's final status is known: the row is done. `cancelledByUs` when our
+    /// cancel is what made it `Cancelled`; `note` goes to the row's message.
+    case final(actionStatus: String, cancelledByUs: Bool, note: String?)
+    /// The cancel was accepted but the action still read back open when the read-back
+    /// window closed: the row is done, as `cancel-requested`.
+    case stillOpen(actionStatus: String?)
+    /// Anything a quarantine row can get: retry, failed, unchanged.
+    case row(RowUpdate)
+}
+
+extension StateStore {
+    /// The rows of a quarantine job that hold an action id, in input order: what
+    /// `mdebatch cancel JOB` cancels.
+    public func actionRows(jobId: String) throws -> [RowRecord] {
+        try writer.read { db in
+            try RowRecord.fetchAll(
+                db, sql: "SELECT * FROM jobRow WHERE jobId = ? AND actionId IS NOT NULL ORDER BY id", arguments: [jobId])
+        }
+    }
+
+    /// Records how a cancel job's call ended: ledger entry, attempt, the row, and the
+    /// `cancelStatus` (and latest `actionStatus`) of every quarantine row holding the same
+    /// action, in one transaction. Without a slot, only the rows change.
+    public func recordCancel(
+        slot: (attemptId: Int64, ledgerId: Int64)?, rowId: Int64, now: Date, call: CallRecord, update: CancelUpdate
+    ) throws {
+        try writer.write { db in
+            if let slot {
+                try db.execute(
+                    sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?",
+                    arguments: [now.timeIntervalSince1970, slot.ledgerId])
+                try db.execute(
+                    sql: """
+                        UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
+                            errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
+                        """,
+                    arguments: [
+                        now, call.outcome, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
+                        call.retryAfter, slot.attemptId,
+                    ])
+            }
+            switch update {
+            case .accepted(let status, let readAt):
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'pending', actionId = targetActionId, actionStatus = COALESCE(?, actionStatus),
+                            httpStatus = ?, nextAttemptAt = ?, inDoubtSince = NULL,
+                            errorCode = NULL, errorMessage = NULL, errorTarget = NULL
+                        WHERE id = ?
+                        """, arguments: [status, call.httpStatus, readAt, rowId])
+            case .final(let status, let ours, let note):
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'submitted', actionStatus = ?, actionId = targetActionId, adopted = NOT ?,
+                            submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
+                            errorCode = NULL, errorMessage = ?, errorTarget = NULL
+                        WHERE id = ?
+                        """, arguments: [status, ours, now, note, rowId])
+            case .stillOpen(let status):
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'submitted', actionStatus = COALESCE(?, actionStatus), submittedAt = ?,
+                            inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = NULL,
+                            errorMessage = 'the cancel was accepted, but the action still read back open; check it with mdebatch status --refresh',
+                            errorTarget = NULL
+                        WHERE id = ?
+                        """, arguments: [status, now, rowId])
+            case .row(let rowUpdate):
+                try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
+                if rowUpdate == .failed {
+                    // A finished row names its action in the report.
+                    try db.execute(sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ?", arguments: [rowId])
+                }
+            }
+            try Self.propagateCancelStatus(db, rowId: rowId)
+        }
+    }
+
+    /// Copies a finished cancel row's outcome to the quarantine rows holding its action.
+    static func propagateCancelStatus(_ db: Database, rowId: Int64) throws {
+        guard let row = try RowRecord.fetchOne(db, key: rowId), let target = row.targetActionId,
+            row.state == .submitted || row.state == .failed
+        else { return }
+        let final = row.actionStatus.map(ActionStatus.init(wireValue:))?.isFinal == true
+        try db.execute(
+            sql: """
+                UPDATE jobRow SET cancelStatus = ?, actionStatus = CASE WHEN ? THEN ? ELSE actionStatus END
+                WHERE actionId = ? AND targetActionId IS NULL AND jobId != ?
+                """, arguments: [row.outcome, final, row.actionStatus, target, row.jobId])
+    }
+
+    /// Marks the open, never-sent rows of a cancel job whose action the state file already
+    /// knows to be final as done (`already-final`, nothing sent): `--only-open`.
+    ///
+    /// - Returns: how many rows it marked.
+    @discardableResult
+    public func skipKnownFinalTargets(jobId: String, now: Date) throws -> Int {
+        try writer.write { db in
+            let candidates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT c.id AS id, (
+                        SELECT p.actionStatus FROM jobRow p
+                        WHERE p.actionId = c.targetActionId AND p.jobId != c.jobId
+                          AND p.actionStatus IN ('Succeeded', 'Failed', 'TimeOut', 'Cancelled')
+                        ORDER BY p.id DESC LIMIT 1
+                    ) AS known
+                    FROM jobRow c
+                    WHERE c.jobId = ? AND c.state = 'pending' AND c.attempts = 0 AND c.actionId IS NULL
+                      AND c.inDoubtSince IS NULL AND c.targetActionId IS NOT NULL
+                    """, arguments: [jobId])
+            var marked = 0
+            for candidate in candidates {
+                guard let known: String = candidate["known"] else { continue }
+                let id: Int64 = candidate["id"]
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'submitted', actionStatus = ?, submittedAt = ?, nextAttemptAt = NULL,
+                            actionId = targetActionId, adopted = 1, errorMessage = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        known, now, "already final (\(known)) in the state file, so no cancel was sent; --include-final sends one anyway", id,
+                    ])
+                try Self.propagateCancelStatus(db, rowId: id)
+                marked += 1
+            }
+            return marked
+        }
+    }
+
+    /// Counts per cancel outcome (`cancelled`, `already-final`, `not-found`, …) and per
+    /// action status, for a cancel job.
+    public func cancelCounts(jobId: String) throws -> JobCounts {
+        try writer.read { db in
+            var counts = JobCounts()
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT state, httpStatus = 404 AS notFound, adopted, actionStatus, count(*) AS n
+                    FROM jobRow WHERE jobId = ? GROUP BY 1, 2, 3, 4
+                    """, arguments: [jobId])
+            for row in rows {
+                let state = RowState(rawValue: row["state"]) ?? .pending
+                let notFound: Bool = row["notFound"] ?? false
+                let adopted: Bool = row["adopted"]
+                let status: String? = row["actionStatus"]
+                let n: Int = row["n"]
+                let outcome = RowRecord.cancelOutcome(
+                    state: state, httpStatus: notFound ? 404 : nil, adopted: adopted, actionStatus: status)
+                counts.byOutcome[outcome, default: 0] += n
+                if let status { counts.byActionStatus[status, default: 0] += n }
+            }
+            return counts
+        }
+    }
+
+    /// How many times a row's action was read back (GETs made for it).
+    public func readBackCount(rowId: Int64) throws -> Int {
+        try writer.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM attempt WHERE rowId = ? AND api = ?",
+                arguments: [rowId, QuotaAPI.getAction.rawValue]) ?? 0
+        }
+    }
+}
