@@ -60,6 +60,13 @@ struct CancelEndToEndTests {
         let posts = await Self.cancelPosts(emulator.server)
         #expect(posts == Dictionary(uniqueKeysWithValues: actions.map { ($0.id, 1) }))
         #expect(cancel.stdout.contains("5 cancelled, 3 already-final"), "\(cancel.stdout)")
+        // `jobs` and `status` count the cancel job by its own outcomes.
+        let jobs = try await emulator.mdebatch(["jobs", "--state", emulator.statePath]).run()
+        let cancelLine = try #require(jobs.stdout.split(separator: "\n").first { $0.hasPrefix("c-") })
+        let cells = cancelLine.split(separator: " ")
+        #expect(cells[1] == "cancel" && cells[2] == "complete" && cells[5] == "8" && cells[6] == "8", "\(jobs.stdout)")
+        let status = try await emulator.mdebatch(["status", String(cells[0]), "--state", emulator.statePath]).run()
+        #expect(status.stdout.contains("cancelled") && status.stdout.contains("already-final"), "\(status.stdout)")
 
         // The same command again resumes the same (complete) cancel job: nothing is sent.
         let again = try await emulator.mdebatch(["cancel", quarantine, "--yes", "--report", report] + emulator.flags()).run()

@@ -188,7 +188,11 @@ extension StateStore {
 
     /// Counts per outcome and per action status.
     public func counts(jobId: String) throws -> JobCounts {
-        try writer.read { db in
+        let kind = try writer.read { db in
+            try String.fetchOne(db, sql: "SELECT kind FROM job WHERE id = ?", arguments: [jobId])
+        }
+        if kind == JobKind.cancel.rawValue { return try cancelCounts(jobId: jobId) }
+        return try writer.read { db in
             var counts = JobCounts()
             let rows = try Row.fetchAll(
                 db,
