@@ -79,32 +79,7 @@ struct JobHarness {
     /// Runs the job, moving the manual clock to the next deadline whenever every task is
     /// asleep on it, so an hour of quota passes in milliseconds.
     func run(_ job: some RunnableJob) async throws -> JobOutcome {
-        let result = Mutex<Result<JobOutcome, any Error>?>(nil)
-        let task = Task {
-            do {
-                let outcome = try await job.run()
-                result.withLock { $0 = .success(outcome) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
-        defer { task.cancel() }
-        var quietPolls = 0
-        var lastRequests = -1
-        while true {
-            if let done = result.withLock({ $0 }) { return try done.get() }
-            try await Task.sleep(for: .milliseconds(1))
-            let requests = transport.requests.count
-            if requests == lastRequests && clock.sleeperCount > 0 {
-                quietPolls += 1
-            } else {
-                quietPolls = 0
-                lastRequests = requests
-            }
-            if quietPolls >= 5, let next = clock.nextDeadline {
-                clock.advance(to: next)
-                quietPolls = 0
-            }
-        }
+        let transport = self.transport
+        return try await clock.drive(activity: { transport.requests.count }) { try await job.run() }
     }
 }

@@ -71,32 +71,7 @@ struct StatusHarness {
     /// Runs `body`, moving the manual clock to the next deadline whenever every task is
     /// asleep on it and no request went out for a few polls.
     func drive<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        let result = Mutex<Result<T, any Error>?>(nil)
-        let task = Task {
-            do {
-                let value = try await body()
-                result.withLock { $0 = .success(value) }
-            } catch {
-                result.withLock { $0 = .failure(error) }
-            }
-        }
-        defer { task.cancel() }
-        var quietPolls = 0
-        var lastRequests = -1
-        while true {
-            if let done = result.withLock({ $0 }) { return try done.get() }
-            try await Task.sleep(for: .milliseconds(1))
-            let requests = transport.requests.count
-            if requests == lastRequests && clock.sleeperCount > 0 {
-                quietPolls += 1
-            } else {
-                quietPolls = 0
-                lastRequests = requests
-            }
-            if quietPolls >= 5, let next = clock.nextDeadline {
-                clock.advance(to: next)
-                quietPolls = 0
-            }
-        }
+        let transport = self.transport
+        return try await clock.drive(activity: { transport.requests.count }, body)
     }
 }
