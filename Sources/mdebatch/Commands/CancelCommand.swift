@@ -45,30 +45,7 @@ struct CancelCommand: AsyncParsableCommand {
     @Flag(name: [.customLong("yes"), .customShort("y")], help: "Do not ask for confirmation (required without a terminal).")
     var yes = false
 
-    @OptionGroup var state: StateOptions
-    @OptionGroup var quota: QuotaOptions
-    @OptionGroup var api: APIOptions
-
-    @Option(help: "Requests that may overlap.")
-    var concurrency: Int = 8
-
-    @Option(name: .customLong("max-attempts"), help: "Attempts per action for retryable failures before it fails.")
-    var maxAttempts: Int = 6
-
-    @Option(help: ArgumentHelp("Stop sending after this long (exit 75; run again to resume), e.g. 45m.", valueName: "duration"))
-    var deadline: String?
-
-    @Option(name: .customLong("max-requests"), help: "Stop after this many cancels (exit 75; run again to resume).")
-    var maxRequests: Int?
-
-    @Option(help: ArgumentHelp("Where to write the CSV report of the cancel job (default: ./mdebatch-JOB.csv).", valueName: "file"))
-    var report: String?
-
-    @Flag(name: .customLong("no-comment-tag"), help: "Do not append ' [mdebatch JOB]' to the comment.")
-    var noCommentTag = false
-
-    @Flag(help: "No progress output.")
-    var quiet = false
+    @OptionGroup var send: SendOptions
 
     func validate() throws {
         if job == nil && fromReport == nil {
@@ -80,12 +57,6 @@ struct CancelCommand: AsyncParsableCommand {
         if fromReport == nil && (format != nil || actionIdColumn != nil) {
             throw ValidationError("--format and --action-id-column apply to --from-report only.")
         }
-        guard concurrency >= 1, concurrency <= 64 else { throw ValidationError("--concurrency must be between 1 and 64.") }
-        guard maxAttempts >= 1 else { throw ValidationError("--max-attempts must be at least 1.") }
-        if let maxRequests, maxRequests < 1 { throw ValidationError("--max-requests must be at least 1.") }
-        if let deadline, (DurationText.parse(deadline) ?? 0) <= 0 {
-            throw ValidationError("--deadline takes a duration such as 30s, 2m or 1h, not '\(deadline)'.")
-        }
         if let comment, comment.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw ValidationError("--comment must not be empty.")
         }
@@ -96,8 +67,8 @@ struct CancelCommand: AsyncParsableCommand {
             if !yes && !dryRun && !Terminal.standardInputIsTerminal {
                 throw UsageError(description: "mdebatch cancel cannot ask for confirmation without a terminal; add --yes to cancel without asking (or --dry-run to see the plan).")
             }
-            let store = try state.open()
-            let target = dryRun ? nil : try APITarget.make(api)
+            let store = try send.state.open()
+            let target = dryRun ? nil : try APITarget.make(send.api)
             // Name a missing credential before anything is written.
             if let target { _ = try target.credentials() }
 
@@ -149,21 +120,10 @@ struct CancelCommand: AsyncParsableCommand {
     func cancelOptions(parentJobId: String?) -> CancelJobOptions {
         CancelJobOptions(
             comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? CancelJobOptions.defaultComment(parentJobId: parentJobId),
-            commentTag: !noCommentTag, onlyOpen: !includeFinal, format: format, actionIdColumn: actionIdColumn)
+            commentTag: !send.noCommentTag, onlyOpen: !includeFinal, format: format, actionIdColumn: actionIdColumn)
     }
 
-    var driver: JobDriver {
-        let quota = quota, api = api, concurrency = concurrency, maxAttempts = maxAttempts
-        let deadline = deadline, maxRequests = maxRequests, noCommentTag = noCommentTag
-        return JobDriver(
-            settings: { clock in
-                JobSettings(
-                    policy: try quota.policy(), concurrency: concurrency, requestTimeout: api.requestTimeoutSeconds,
-                    retry: RetryPolicy(maxAttempts: maxAttempts), commentTag: !noCommentTag,
-                    deadline: deadline.flatMap(DurationText.parse).map { clock.now.addingTimeInterval($0) },
-                    maxRequests: maxRequests)
-            }, quiet: quiet, report: report)
-    }
+    var driver: JobDriver { send.driver() }
 
     /// What the job will do, before it does it.
     func plan(_ job: JobRecord, counts: JobCounts, result: CancelJobIngest.Result, store: StateStore) throws -> String {
@@ -196,8 +156,8 @@ struct CancelCommand: AsyncParsableCommand {
 
     func resumeCommand(jobId: String) -> String {
         var parts = ["mdebatch", "resume", jobId]
-        if let path = state.state { parts += ["--state", path] }
-        if let base = api.apiBase { parts += ["--api-base", base] }
+        if let path = send.state.state { parts += ["--state", path] }
+        if let base = send.api.apiBase { parts += ["--api-base", base] }
         return parts.map(ShellQuote.quote).joined(separator: " ")
     }
 }

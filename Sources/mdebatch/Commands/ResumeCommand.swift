@@ -14,14 +14,14 @@ struct ResumeCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try run.state.open()
+            let store = try run.send.state.open()
             let record = try store.job(id: job)
-            let driver = JobDriver(options: run)
+            let driver = run.driver
             let target = try await run.target()
             var parts = ["mdebatch", "resume", job]
-            if let state = run.state.state { parts += ["--state", state] }
+            if let state = run.send.state.state { parts += ["--state", state] }
             if run.emulator { parts.append("--emulator") }
-            if let base = run.api.apiBase { parts += ["--api-base", base] }
+            if let base = run.send.api.apiBase { parts += ["--api-base", base] }
             let code = try await driver.send(
                 job: record, store: store, target: target, resumeCommand: parts.map(ShellQuote.quote).joined(separator: " "))
             if code != 0 { throw ExitCode(code) }

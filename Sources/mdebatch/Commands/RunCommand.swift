@@ -25,9 +25,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try run.state.open()
-            let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.noCommentTag, resubmit: resubmit)
-            let driver = JobDriver(options: run)
+            let store = try run.send.state.open()
+            let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit)
+            let driver = run.driver
             // Name a missing credential before reading a million rows.
             let target = dryRun ? nil : try await run.target()
             if let target { _ = try target.credentials() }
@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
                 for error in result.summary.fileErrors { Terminal.standardError("Error: \(error)") }
                 throw ExitCode(ExitStatus.inputUnusable)
             }
-            let policy = try run.quota.policy()
+            let policy = try run.send.quota.policy()
             if case .existing = result.creation {
                 Terminal.standardError("Resuming job \(job.id) (same inputs and options as before; state \(job.state.rawValue)).")
             } else {
@@ -67,9 +67,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func resumeCommand(jobId: String) -> String {
         var parts = ["mdebatch", "resume", jobId]
-        if let state = run.state.state { parts += ["--state", state] }
+        if let state = run.send.state.state { parts += ["--state", state] }
         if run.emulator { parts.append("--emulator") }
-        if let base = run.api.apiBase { parts += ["--api-base", base] }
+        if let base = run.send.api.apiBase { parts += ["--api-base", base] }
         return parts.map(ShellQuote.quote).joined(separator: " ")
     }
 }

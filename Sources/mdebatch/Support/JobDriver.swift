@@ -21,10 +21,6 @@ struct JobDriver {
     }
 
     /// The driver of `run` and `resume`.
-    init(options: RunOptions) {
-        self.init(settings: { try options.settings(clock: $0) }, quiet: options.quiet, report: options.report)
-    }
-
     /// Sends the job's pending rows (a quarantine or a cancel job); prints progress and the
     /// summary; writes the report.
     ///
