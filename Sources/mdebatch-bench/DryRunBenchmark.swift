@@ -22,7 +22,7 @@ struct DryRunBenchmark: Benchmark {
         var result: JobIngest.Result?
         let elapsed = try clock.measure {
             result = try JobIngest.ingest(
-                [.file(path: file.path)], names: ["incident.csv"], options: options, store: store, now: Date())
+                [.file(path: file.path)], names: ["incident.csv"], options: options, target: nil, store: store, now: Date())
         }
         let cpu = ProcessMemory.cpuSeconds() - cpuBefore
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
@@ -32,7 +32,7 @@ struct DryRunBenchmark: Benchmark {
         // A second dry run of the same file finds the same job (and rolls its rows back).
         let again = try clock.measure {
             result = try JobIngest.ingest(
-                [.file(path: file.path)], names: ["incident.csv"], options: options, store: store, now: Date())
+                [.file(path: file.path)], names: ["incident.csv"], options: options, target: nil, store: store, now: Date())
         }
         guard case .existing(let found) = result?.creation, found.id == job.id else { throw BenchmarkError("re-ingest did not find the same job") }
         let againSeconds = Double(again.components.seconds) + Double(again.components.attoseconds) / 1e18

@@ -8,6 +8,8 @@ public struct StaticToken: Sendable, Hashable, CustomStringConvertible {
     public let expiresAt: Date?
     /// The JWT `aud` claim, when present (useful to explain a 403).
     public let audience: String?
+    /// The JWT `tid` claim (the tenant), when present: with the API base it names the job's target.
+    public let tenantId: String?
 
     /// Reads `token`'s claims and checks that it has not expired at `now`.
     ///
@@ -23,6 +25,7 @@ public struct StaticToken: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 3 else {
             expiresAt = nil
             audience = nil
+            tenantId = nil
             return
         }
         guard let payload = Base64URL.decode(parts[1]),
@@ -36,6 +39,7 @@ public struct StaticToken: Sendable, Hashable, CustomStringConvertible {
         let expiry = Date(timeIntervalSince1970: exp)
         guard expiry > now else { throw .accessTokenExpired(expiredAt: expiry) }
         expiresAt = expiry
+        tenantId = (json["tid"] as? String)?.lowercased()
         if let audience = json["aud"] as? String {
             self.audience = audience
         } else {

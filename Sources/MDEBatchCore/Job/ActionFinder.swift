@@ -1,18 +1,13 @@
 import Foundation
 
-/// Looks actions up through the list API, under the list API's quota.
+/// Looks actions up through the list API, one metered call per page.
 ///
 /// The list API filters on machine, type, status and creation time but not on SHA-1 or
-/// comment (MDE-API.md §4), so those are matched here, client-side, page by page with
-/// explicit `$top`/`$skip` and a hard page limit (next links are unreliable).
+/// comment (README, "Assumptions about the API"), so those are matched here, client-side, page
+/// by page with explicit `$top`/`$skip` and a hard page limit (next links are unreliable).
 struct ActionFinder: Sendable {
+    let call: MeteredCall
     let client: MDEClient
-    let gate: QuotaGate
-    let store: StateStore
-    let clock: any WallClock
-    let stop: StopController
-    let statistics: JobStatistics
-    let jobId: String
     var pageSize = 200
     var maxPages = 10
 
@@ -24,43 +19,26 @@ struct ActionFinder: Sendable {
     }
 
     /// Finds the first action that `filter` selects and `matches` accepts.
-    func find(rowId: Int64?, filter: String, matches: @Sendable (MachineAction) -> Bool) async throws -> Result {
+    func find(rowId: Int64?, filter: String, matches: @escaping @Sendable (MachineAction) -> Bool) async throws -> Result {
         for page in 0..<maxPages {
-            guard let slot = try await gate.reserve(.lookup(rowId: rowId), jobId: jobId, api: .listActions, stop: stop) else {
-                return .unavailable(nil)
-            }
-            let result: CallResult<MachineActionList>
-            do {
-                result = try await client.listMachineActions(filter: filter, top: pageSize, skip: page * pageSize)
-            } catch {
-                // Nothing left the process (no token, or cancelled): give the slot's attempt an honest end.
-                try store.recordCall(
-                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: rowId, now: clock.now,
-                    call: CallRecord(outcome: "not-sent", errorMessage: "\(error)"), update: .unchanged)
-                throw error
-            }
-            let now = clock.now
-            switch result {
-            case .success(let list, let status):
-                let actions = list.value
-                let found = actions.first(where: matches)
-                try store.recordCall(
-                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: rowId, now: now,
-                    call: CallRecord(outcome: found == nil ? "lookup-not-found" : "lookup-found", httpStatus: status),
-                    update: .unchanged)
-                if let found { return .found(found) }
-                if actions.count < pageSize { return .notFound }
-            case .failure(let failure):
-                try store.recordCall(
-                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: rowId, now: now,
-                    call: CallRecord(failure: failure, outcome: "lookup-failed"), update: .unchanged)
-                if failure.category == .rateLimited {
-                    statistics.rateLimitHit()
-                    try store.pauseAPI(
-                        tenant: gate.tenant, api: QuotaAPI.listActions.rawValue,
-                        until: now.addingTimeInterval(failure.retryAfter ?? 60))
+            let skip = page * pageSize
+            let outcome = try await call.perform(.lookup(rowId: rowId), api: .listActions) {
+                try await client.listMachineActions(filter: filter, top: pageSize, skip: skip)
+            } settle: { result, _ in
+                switch result {
+                case .success(let list, let status):
+                    let found = list.value.contains(where: matches)
+                    return (CallRecord(outcome: found ? "lookup-found" : "lookup-not-found", httpStatus: status), .unchanged)
+                case .failure(let failure):
+                    return (CallRecord(failure: failure, outcome: "lookup-failed"), .unchanged)
                 }
-                return .unavailable(failure)
+            }
+            switch outcome {
+            case .deferred: return .unavailable(nil)
+            case .failure(let failure): return .unavailable(failure)
+            case .success(let list, _):
+                if let found = list.value.first(where: matches) { return .found(found) }
+                if list.value.count < pageSize { return .notFound }
             }
         }
         return .notFound
@@ -76,6 +54,13 @@ extension CallRecord {
             outcome: outcome, httpStatus: status, errorCode: failure.code ?? failure.kindCode,
             errorMessage: failure.message ?? failure.description, errorTarget: failure.target,
             retryAfter: failure.retryAfter)
+    }
+
+    /// Keeps the row's last error when its state changes without a new call.
+    init(row: RowRecord, outcome: String) {
+        self.init(
+            outcome: outcome, httpStatus: row.httpStatus, errorCode: row.errorCode, errorMessage: row.errorMessage,
+            errorTarget: row.errorTarget)
     }
 }
 

@@ -41,10 +41,7 @@ public struct CancelJobOptions: Sendable, Hashable, Codable {
         self = try JSONDecoder().decode(Self.self, from: Data(job.options.utf8))
     }
 
-    /// The comment the API receives for the cancels of `jobId`.
-    public func sentComment(jobId: String) -> String {
-        commentTag ? "\(comment) [mdebatch \(jobId)]" : comment
-    }
+
 }
 
 /// Problems with what a cancel job is asked to cancel.
@@ -75,13 +72,19 @@ public enum CancelJobIngest {
         public var knownFinal = 0
     }
 
-    /// A cancel job for every action id the quarantine job `parent` holds.
-    public static func fromJob(_ parent: JobRecord, options: CancelJobOptions, store: StateStore, now: Date) throws -> Result {
+    /// A cancel job for every action id the quarantine job `parent` holds; it belongs to
+    /// the parent's target, where those actions are.
+    public static func fromJob(
+        _ parent: JobRecord, options: CancelJobOptions, pacing: JobPacing = .defaults, store: StateStore, now: Date,
+        anew: Bool = false
+    ) throws -> Result {
         guard parent.kind == .quarantine else { throw CancelJobError.notAQuarantineJob(id: parent.id) }
         let rows = try store.actionRows(jobId: parent.id)
         let parentOpenRows = try store.openRowCount(jobId: parent.id)
         let creation = try store.createJob(
-            NewJob(kind: .cancel, inputs: [parent.id], options: options.canonicalJSON, parentJobId: parent.id), now: now
+            NewJob(
+                kind: .cancel, inputs: [parent.id], options: options.canonicalJSON, parentJobId: parent.id,
+                target: parent.effectivePlan.target, commentTag: options.commentTag, pacing: pacing), now: now, anew: anew
         ) { inserter in
             var hasher = SHA256()
             hasher.update(data: Data("job:\(parent.id)\n".utf8))
@@ -96,18 +99,26 @@ public enum CancelJobIngest {
             }
             return hasher.finalize().map { String(format: "%02x", $0) }.joined()
         }
+        if try needsNewJob(creation, options: options, store: store) {
+            return try fromJob(parent, options: options, pacing: pacing, store: store, now: now, anew: true)
+        }
         var result = Result(creation: creation, parentOpenRows: parentOpenRows)
         try finish(&result, options: options, store: store, now: now)
         return result
     }
 
     /// A cancel job for every action id in the file at `path`.
-    public static func fromReport(path: String, options: CancelJobOptions, store: StateStore, now: Date) throws -> Result {
+    public static func fromReport(
+        path: String, options: CancelJobOptions, target: JobTarget?, pacing: JobPacing = .defaults, store: StateStore, now: Date,
+        anew: Bool = false
+    ) throws -> Result {
         let reader = ActionIdReader(format: options.format, column: options.actionIdColumn)
         var withoutActionId = 0
         var fileErrors: [InputError] = []
         let creation = try store.createJob(
-            NewJob(kind: .cancel, inputs: [path], options: options.canonicalJSON), now: now
+            NewJob(
+                kind: .cancel, inputs: [path], options: options.canonicalJSON, target: target, commentTag: options.commentTag,
+                pacing: pacing), now: now, anew: anew
         ) { inserter in
             var first: [String: RowLocation] = [:]
             do {
@@ -139,6 +150,9 @@ public enum CancelJobIngest {
                 return nil
             }
         }
+        if try needsNewJob(creation, options: options, store: store) {
+            return try fromReport(path: path, options: options, target: target, pacing: pacing, store: store, now: now, anew: true)
+        }
         var result = Result(creation: creation, fileErrors: fileErrors, withoutActionId: withoutActionId)
         try finish(&result, options: options, store: store, now: now)
         return result
@@ -157,6 +171,18 @@ public enum CancelJobIngest {
         return NewRow(
             source: location.source, line: location.line, machineId: machineId, sha1: sha1, comment: options.comment,
             state: .pending, targetActionId: actionId)
+    }
+
+    /// Whether the job found has other options than these: refused while it has rows to
+    /// send (`PlanConflict`); a complete one leaves room for a new job.
+    private static func needsNewJob(_ creation: JobCreation, options: CancelJobOptions, store: StateStore) throws -> Bool {
+        guard case .existing(let job) = creation, let stored = try? CancelJobOptions(job: job) else { return false }
+        let differences = stored.differences(from: options)
+        if differences.isEmpty { return false }
+        guard try store.openRowCount(jobId: job.id) == 0 else {
+            throw PlanConflict.whatIsSent(jobId: job.id, differences: differences)
+        }
+        return true
     }
 
     private static func finish(_ result: inout Result, options: CancelJobOptions, store: StateStore, now: Date) throws {

@@ -21,8 +21,6 @@ struct JobDispatcher: Sendable {
     let jobId: String
     let store: StateStore
     let tokens: TokenProvider
-    let gate: QuotaGate
-    let apiBase: String
     let clock: any WallClock
     let settings: JobSettings
     let stop: StopController
@@ -44,7 +42,7 @@ struct JobDispatcher: Sendable {
         if reclaimed > 0 {
             logger.info("rows left sending by an earlier run will be looked up first", metadata: ["job.id": "\(jobId)", "rows": "\(reclaimed)"])
         }
-        try store.setJobState(jobId, .running, tenant: gate.tenant, apiBase: apiBase, now: clock.now)
+        try store.setJobState(jobId, .running, now: clock.now)
 
         try await withThrowingTaskGroup(of: Void.self) { watchers in
             if let deadline = settings.deadline {

@@ -21,11 +21,23 @@ public struct APIConnection: Sendable {
 public struct JobEnvironment: Sendable {
     public let client: MDEClient
     public let tokens: TokenProvider
-    /// The key of the quota ledger: limits are per application and tenant.
-    public let tenant: String
+    /// Where the calls go, as jobs are keyed.
+    public let target: JobTarget
+    /// The key of the quota ledger: the target and the application (limits are per
+    /// application and tenant: README, "How a run stays safe"). A rehearsal's ledger is its own
+    /// emulator's, which nothing else shares.
+    public let ledgerKey: String
+
+    /// The ledger key of `credentials` on `target`.
+    public static func ledgerKey(target: JobTarget, credentials: Credentials) -> String {
+        if target.isEmulator { return "emulator " + (credentials.tenantId ?? "-") }
+        var application = credentials.clientId ?? "-"
+        if case .accessToken(let token) = credentials.method { application = token.audience ?? "token" }
+        return target.key + " app " + application
+    }
 
     public static func withLive<T: Sendable>(
-        credentials: Credentials, connection: APIConnection, clock: any WallClock, logger: Logger,
+        credentials: Credentials, connection: APIConnection, target: JobTarget, clock: any WallClock, logger: Logger,
         _ body: (JobEnvironment) async throws -> T
     ) async throws -> T {
         try await AsyncHTTPClientTransport.withTransport(connectTimeout: min(5, connection.requestTimeout)) { transport in
@@ -36,9 +48,9 @@ public struct JobEnvironment: Sendable {
                 baseURL: connection.baseURL, transport: transport, tokens: tokens,
                 requestTimeout: connection.requestTimeout, userAgent: "mdebatch/\(MDEBatchVersion.current)",
                 clock: clock, logger: logger)
-            // Limits are per application and tenant (MDE-API.md §5), whichever host serves them.
-            let tenant = (credentials.tenantId ?? "access-token") + "/" + (credentials.clientId ?? "-")
-            return try await body(JobEnvironment(client: client, tokens: tokens, tenant: tenant))
+            return try await body(JobEnvironment(
+                client: client, tokens: tokens, target: target,
+                ledgerKey: ledgerKey(target: target, credentials: credentials)))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
-/// The options that shape a quarantine job's rows; with the inputs' content they make
-/// the job's fingerprint, so the same command finds the same job.
+/// The options that decide what a quarantine job sends; stored with the job, and compared
+/// with the options of every later command that finds the same job (`PlanConflict`).
 public struct QuarantineJobOptions: Sendable, Hashable, Codable {
     public var ingest: IngestOptions
     public var commentTag: Bool
@@ -30,9 +30,40 @@ public enum JobIngest {
 
     /// Ingests `sources` in one transaction. When an input is unusable nothing is written
     /// (`creation == .aborted`) and the summary's `fileErrors` say why.
+    ///
+    /// The same inputs for the same target find the job they made before. Its options must
+    /// match `options` while it has rows to send (else `PlanConflict`, nothing written); a
+    /// complete job with other options leaves room for a new one. A job made without a
+    /// target (a dry run without credentials) is bound to `target`.
     public static func ingest(
-        _ sources: [InputSource], names: [String], options: QuarantineJobOptions, store: StateStore, now: Date
+        _ sources: [InputSource], names: [String], options: QuarantineJobOptions, target: JobTarget?,
+        pacing: JobPacing = .defaults, store: StateStore, now: Date
     ) throws -> Result {
+        var result = try find(sources, options: options, target: target, store: store)
+            ?? create(sources, names: names, options: options, target: target, pacing: pacing, store: store, now: now)
+        if case .existing(var job) = result.creation {
+            let stored = (try? JSONDecoder().decode(QuarantineJobOptions.self, from: Data(job.options.utf8)))
+            if let stored {
+                let differences = stored.differences(from: options)
+                if !differences.isEmpty {
+                    guard try store.openRowCount(jobId: job.id) == 0 else {
+                        throw PlanConflict.whatIsSent(jobId: job.id, differences: differences)
+                    }
+                    return try create(
+                        sources, names: names, options: options, target: target, pacing: pacing, store: store, now: now,
+                        anew: true)
+                }
+            }
+            if job.targetKey == nil, let target {
+                job = try store.bind(jobId: job.id, to: target, resubmit: options.resubmit, now: now)
+                result.creation = .existing(job)
+            }
+        }
+        return result
+    }
+
+    /// Finds the job of these files without parsing them, by their bytes.
+    private static func find(_ sources: [InputSource], options: QuarantineJobOptions, target: JobTarget?, store: StateStore) throws -> Result? {
         // Files can be recognized by their bytes before anything is parsed: a re-run of a
         // million-row job resumes at once instead of ingesting (and rolling back) again.
         let paths = sources.compactMap { source -> String? in
@@ -40,14 +71,25 @@ public enum JobIngest {
             return nil
         }
         if paths.count == sources.count, let content = IngestPipeline.fingerprint(ofFiles: paths),
-            let job = try store.job(kind: .quarantine, fingerprint: StateStore.fingerprint(kind: .quarantine, content: content, options: options.canonicalJSON))
+            let job = try store.job(
+                kind: .quarantine, fingerprint: StateStore.fingerprint(kind: .quarantine, content: content), targetKey: target?.key,
+                options: options.canonicalJSON)
         {
             return Result(creation: .existing(job), summary: try store.ingestSummary(jobId: job.id, fingerprint: content))
         }
+        return nil
+    }
+
+    private static func create(
+        _ sources: [InputSource], names: [String], options: QuarantineJobOptions, target: JobTarget?, pacing: JobPacing,
+        store: StateStore, now: Date, anew: Bool = false
+    ) throws -> Result {
         let pipeline = IngestPipeline(options: options.ingest)
         var summary: IngestSummary?
         let creation = try store.createJob(
-            NewJob(kind: .quarantine, inputs: names, options: options.canonicalJSON, resubmit: options.resubmit), now: now
+            NewJob(
+                kind: .quarantine, inputs: names, options: options.canonicalJSON, resubmit: options.resubmit, target: target,
+                commentTag: options.commentTag, pacing: pacing), now: now, anew: anew
         ) { inserter in
             let result = try pipeline.run(sources) { row in
                 try inserter.insert(NewRow(row))

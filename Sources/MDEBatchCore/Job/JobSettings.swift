@@ -1,6 +1,7 @@
 import Foundation
 
-/// How a job sends: limits, pacing, retries and stop conditions (SPEC §5–§6).
+/// How one run of a job sends: the job's stored pacing (`JobPacing`) on this run's clock,
+/// plus this run's own stop conditions (docs/ARCHITECTURE.md).
 public struct JobSettings: Sendable {
     public var policy: QuotaPolicy
     /// Requests that may overlap, so a burst does not wait on latency.
@@ -11,8 +12,6 @@ public struct JobSettings: Sendable {
     /// A just-created action can be invisible to reads for this long after its send;
     /// "not found" counts only after it.
     public var visibilityDelay: TimeInterval
-    /// Append ` [mdebatch JOB]` to every comment, so the job's actions are findable.
-    public var commentTag: Bool
     /// Stop sending at this instant (exit 75, resumable).
     public var deadline: Date?
     /// Stop after this many requests in this process (exit 75, resumable).
@@ -26,7 +25,7 @@ public struct JobSettings: Sendable {
 
     public init(
         policy: QuotaPolicy = .mdeDefault, concurrency: Int = 8, requestTimeout: TimeInterval = 30,
-        retry: RetryPolicy = RetryPolicy(), visibilityDelay: TimeInterval = 120, commentTag: Bool = true,
+        retry: RetryPolicy = RetryPolicy(), visibilityDelay: TimeInterval = 120,
         deadline: Date? = nil, maxRequests: Int? = nil, lookupSkew: TimeInterval = 600, unreachableAfter: Int = 12,
         grace: TimeInterval = 10
     ) {
@@ -35,7 +34,6 @@ public struct JobSettings: Sendable {
         self.requestTimeout = requestTimeout
         self.retry = retry
         self.visibilityDelay = visibilityDelay
-        self.commentTag = commentTag
         self.deadline = deadline
         self.maxRequests = maxRequests
         self.lookupSkew = lookupSkew
@@ -43,8 +41,11 @@ public struct JobSettings: Sendable {
         self.grace = grace
     }
 
-    /// The comment the API receives for a row of `jobId`.
-    public func comment(_ comment: String, jobId: String) -> String {
-        commentTag ? "\(comment) [mdebatch \(jobId)]" : comment
+    /// The settings of a run of a job paced by `pacing`; `requestTimeout` is in clock seconds.
+    public init(pacing: JobPacing, requestTimeout: TimeInterval, deadline: Date?, maxRequests: Int?) {
+        self.init(
+            policy: pacing.policy, concurrency: pacing.concurrency, requestTimeout: requestTimeout,
+            retry: RetryPolicy(maxAttempts: pacing.maxAttempts), visibilityDelay: pacing.visibilityDelay, deadline: deadline,
+            maxRequests: maxRequests)
     }
 }

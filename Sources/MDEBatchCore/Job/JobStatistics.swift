@@ -6,6 +6,7 @@ public final class JobStatistics: Sendable {
         var requests = 0
         var rateLimited = 0
         var firstStatuses: [Int] = []
+        var refusedRows: [Int64] = []
         var consecutiveTransportFailures = 0
         var authConfirmed = false
     }
@@ -33,11 +34,19 @@ public final class JobStatistics: Sendable {
         state.withLock { $0.rateLimited += 1 }
     }
 
+    /// The verdict on the job after one of its sends.
+    struct SendVerdict {
+        /// The first five sends were all refused with 401 or 403: credentials or
+        /// permissions are wrong, and burning the quota helps nobody.
+        var authStop: Bool
+        /// Transport-level failures in a row.
+        var transportFailures: Int
+        /// With `authStop`: the rows those refused sends were for.
+        var refusedRows: [Int64]
+    }
+
     /// Records the HTTP status (nil for a transport failure) of one of the job's sends.
-    ///
-    /// - Returns: true when the first five sends were all refused with 401 or 403:
-    ///   credentials or permissions are wrong, and burning the quota helps nobody.
-    func recordSend(status: Int?, transportFailure: Bool) -> (authStop: Bool, transportFailures: Int) {
+    func recordSend(status: Int?, transportFailure: Bool, rowId: Int64? = nil) -> SendVerdict {
         state.withLock { state in
             if transportFailure {
                 state.consecutiveTransportFailures += 1
@@ -46,12 +55,15 @@ public final class JobStatistics: Sendable {
             }
             if let status, state.firstStatuses.count < 5 {
                 state.firstStatuses.append(status)
+                if status == 401 || status == 403, let rowId { state.refusedRows.append(rowId) }
             }
             if let status, status != 401, status != 403 {
                 state.authConfirmed = true
             }
             let authStop = state.firstStatuses.count == 5 && state.firstStatuses.allSatisfy { $0 == 401 || $0 == 403 }
-            return (authStop, state.consecutiveTransportFailures)
+            return SendVerdict(
+                authStop: authStop, transportFailures: state.consecutiveTransportFailures,
+                refusedRows: authStop ? state.refusedRows : [])
         }
     }
 }

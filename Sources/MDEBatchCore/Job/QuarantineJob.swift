@@ -1,207 +1,112 @@
 import Foundation
 import Logging
 
-/// Submits one Stop-and-quarantine action per pending row of a job (SPEC §5–§6).
+/// Submits one Stop-and-quarantine action per pending row of a job (docs/ARCHITECTURE.md).
 ///
-/// Rows are taken in input order by a dispatcher and worked by at most
-/// `settings.concurrency` child tasks. For every request a child first reserves a quota
-/// slot, which marks the row `sending` in the same committed transaction; so whatever
-/// instant the process dies at, the next run finds the row `sending` and looks its action
-/// up before it sends anything again.
+/// Rows are taken in input order by the dispatcher and worked by at most
+/// `settings.concurrency` child tasks. Every call is a `MeteredCall`: the row is marked
+/// `sending` in the transaction that reserves its slot, so whatever instant the process
+/// dies at, the next run finds the row `sending` and looks its action up before it sends
+/// anything again. What an answer means for the row is `QuarantineTransition`, pure.
 public struct QuarantineJob: RunnableJob {
-    public let job: JobRecord
-    public let store: StateStore
-    public let client: MDEClient
-    public let tokens: TokenProvider
-    public let gate: QuotaGate
-    public let clock: any WallClock
-    public let settings: JobSettings
-    public let stop: StopController
-    public let statistics = JobStatistics()
-    let logger: Logger
-    let random: @Sendable () -> Double
+    public let context: JobContext
+
+    public init(context: JobContext) {
+        precondition(context.job.kind == .quarantine, "QuarantineJob runs quarantine jobs only")
+        self.context = context
+    }
 
     public init(
         job: JobRecord, store: StateStore, client: MDEClient, tokens: TokenProvider, gate: QuotaGate,
         clock: any WallClock, settings: JobSettings, stop: StopController, logger: Logger,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
-        self.job = job
-        self.store = store
-        self.client = client
-        self.tokens = tokens
-        self.gate = gate
-        self.clock = clock
-        self.settings = settings
-        self.stop = stop
-        self.logger = logger
-        self.random = random
+        self.init(context: JobContext(
+            job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
+            logger: logger, random: random))
     }
 
-    var finder: ActionFinder {
-        ActionFinder(client: client, gate: gate, store: store, clock: clock, stop: stop, statistics: statistics, jobId: job.id)
-    }
-
-    var dispatcher: JobDispatcher {
-        JobDispatcher(
-            jobId: job.id, store: store, tokens: tokens, gate: gate, apiBase: client.baseURL.absoluteString, clock: clock,
-            settings: settings, stop: stop, statistics: statistics, logger: logger)
-    }
+    public var job: JobRecord { context.job }
+    public var statistics: JobStatistics { context.statistics }
+    public var client: MDEClient { context.client }
+    public var tokens: TokenProvider { context.tokens }
+    public var gate: QuotaGate { context.gate }
 
     /// Runs the job until every row is final or something stops it.
     ///
     /// - Throws: only for internal errors (the state file failing); every API outcome is
     ///   recorded on its row.
     public func run() async throws -> JobOutcome {
-        try await dispatcher.run { row in try await work(on: row) }
-        return try outcome()
-    }
-
-    private func outcome() throws -> JobOutcome {
-        JobOutcome(
-            job: try store.job(id: job.id), counts: try store.counts(jobId: job.id), stopReason: stop.reason,
-            requests: statistics.requests, rateLimited: statistics.rateLimited)
+        try await context.dispatcher.run { row in try await work(on: row) }
+        return try context.outcome(counts: context.store.counts(jobId: job.id))
     }
 
     /// One row: settle an in-doubt send first, then send if it is still needed.
     func work(on row: RowRecord) async throws {
+        let store = context.store
         if row.inDoubtSince != nil {
             guard try await settleInDoubt(row) else { return }
         }
         guard let row = try store.row(id: row.id), row.state == .pending else { return }
-        if row.attempts >= settings.retry.maxAttempts {
-            try store.updateRow(row.id, now: clock.now, call: CallRecord(row: row, outcome: "gave-up"), update: .failed)
+        if row.attempts >= context.settings.retry.maxAttempts {
+            try store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: "gave-up"), update: .failed)
             return
         }
         try await send(row)
     }
 
-    /// Looks up the action an earlier send may have created.
+    /// Looks up the action an earlier send may have created, by the row's machine, SHA-1
+    /// and the exact comment the job sends (stored with the job, never re-derived).
     ///
     /// - Returns: true when the row should be sent (nothing was found after the
     ///   visibility delay); false when it was settled or must wait.
     func settleInDoubt(_ row: RowRecord) async throws -> Bool {
-        let sentAt = row.lastSentAt ?? row.inDoubtSince ?? clock.now
+        let settings = context.settings
+        let sentAt = row.lastSentAt ?? row.inDoubtSince ?? context.clock.now
         let since = (row.firstSentAt ?? sentAt).addingTimeInterval(-settings.lookupSkew)
-        let comment = settings.comment(row.comment, jobId: job.id)
+        let comment = context.plan.sentComment(row.comment).trimmingCharacters(in: .whitespaces)
         let machineId = row.machineId
         let sha1 = row.sha1
         let filter = MachineActionFilter.reconciliation(machineId: machineId, createdOnOrAfter: since).expression
-        let result = try await finder.find(rowId: row.id, filter: filter) { action in
+        let result = try await context.finder.find(rowId: row.id, filter: filter) { action in
             action.machineId?.lowercased() == machineId
                 && action.relatedFileInfo?.fileIdentifier?.lowercased() == sha1
-                && action.requestorComment?.trimmingCharacters(in: .whitespaces) == comment.trimmingCharacters(in: .whitespaces)
+                && action.requestorComment?.trimmingCharacters(in: .whitespaces) == comment
         }
-        let now = clock.now
-        switch result {
-        case .found(let action):
-            logger.info("in-doubt send found its action", metadata: ["row.line": "\(row.line)", "action.id": "\(action.id)"])
-            try store.updateRow(
-                row.id, now: now, call: CallRecord(outcome: "found", httpStatus: 201),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false))
+        let now = context.clock.now
+        let transition = QuarantineTransition.afterLookup(
+            result, row: row, sentAt: sentAt, visibilityDelay: settings.visibilityDelay, stopping: context.stop.isStopping,
+            now: now, backoff: { context.backoff(afterAttempt: row.attempts, failure: $0) })
+        if case .found(let action) = result {
+            context.logger.info("in-doubt send found its action", metadata: ["row.line": "\(row.line)", "action.id": "\(action.id)"])
+        }
+        switch transition {
+        case .record(let call, let update):
+            try context.store.updateRow(row.id, now: now, call: call, update: update)
             return false
-        case .notFound:
-            let visibleBy = sentAt.addingTimeInterval(settings.visibilityDelay)
-            if now < visibleBy {
-                try store.updateRow(
-                    row.id, now: now, call: CallRecord(row: row, outcome: "not-yet-visible"),
-                    update: .retry(at: visibleBy, inDoubt: true, refundAttempt: false))
-                return false
-            }
-            try store.clearInDoubt(rowId: row.id)
+        case .send:
+            try context.store.clearInDoubt(rowId: row.id)
             return true
-        case .unavailable(let failure):
-            if stop.isStopping { return false }
-            let delay = max(settings.retry.delay(afterAttempt: max(row.attempts, 1), random: random()), failure?.retryAfter ?? 0)
-            try store.updateRow(
-                row.id, now: now, call: CallRecord(row: row, outcome: "lookup-unavailable"),
-                update: .retry(at: now.addingTimeInterval(delay), inDoubt: true, refundAttempt: false))
+        case .wait:
             return false
         }
     }
 
     /// Sends the row's request and records what came back.
     func send(_ row: RowRecord) async throws {
-        do {
-            _ = try await tokens.token()
-        } catch {
-            stop.stop(.authentication("\(error)"))
-            return
-        }
-        guard let slot = try await gate.reserve(.send(rowId: row.id), jobId: job.id, api: .stopAndQuarantine, stop: stop) else {
-            return
-        }
-        let sent = statistics.requestSent()
-        if let max = settings.maxRequests, sent >= max {
-            stop.stop(.requestBudget)
-        }
-        let comment = settings.comment(row.comment, jobId: job.id)
-        let result: CallResult<MachineAction>
-        do {
-            result = try await client.stopAndQuarantineFile(machineId: row.machineId, sha1: row.sha1, comment: comment)
-        } catch {
-            // Thrown only before the request leaves (no token) or on cancellation: in the
-            // first case nothing was sent, so the row goes back without spending an attempt;
-            // on cancellation the row stays `sending` and the next run looks it up.
-            guard error is AuthError else { throw error }
-            try store.recordCall(
-                attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: row.id, now: clock.now,
-                call: CallRecord(outcome: "not-sent", errorMessage: "\(error)"),
-                update: .retry(at: clock.now, inDoubt: false, refundAttempt: true))
-            stop.stop(.authentication("\(error)"))
-            return
-        }
-        let now = clock.now
-        switch result {
-        case .success(let action, let status):
-            _ = statistics.recordSend(status: status, transportFailure: false)
-            try store.recordCall(
-                attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: row.id, now: now,
-                call: CallRecord(outcome: "submitted", httpStatus: status),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false))
-        case .failure(let failure):
-            try await handle(failure, row: row, slot: slot, now: now)
-        }
-    }
-
-    private func handle(_ failure: CallFailure, row: RowRecord, slot: QuotaGate.Slot, now: Date) async throws {
-        var status: Int?
-        if case .http(let code) = failure.kind { status = code }
-        let transport = status == nil
-        let (authStop, transportFailures) = statistics.recordSend(status: status, transportFailure: transport)
-        if authStop {
-            stop.stop(.authentication("the first 5 requests were all refused with 401/403; check the app's permissions (Machine.StopAndQuarantine) and the tenant"))
-        }
-        if transportFailures >= settings.unreachableAfter {
-            stop.stop(.apiUnreachable("\(transportFailures) requests in a row failed: \(failure)"))
-        }
+        let comment = context.plan.sentComment(row.comment)
         let attempt = row.attempts + 1
-        func record(_ outcome: String, _ update: RowUpdate) throws {
-            try store.recordCall(
-                attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: row.id, now: now,
-                call: CallRecord(failure: failure, outcome: outcome), update: update)
+        let maxAttempts = context.settings.retry.maxAttempts
+        let outcome = try await context.metered.perform(.send(rowId: row.id), api: .stopAndQuarantine) {
+            try await context.client.stopAndQuarantineFile(machineId: row.machineId, sha1: row.sha1, comment: comment)
+        } settle: { result, now in
+            let (call, update) = QuarantineTransition.afterSend(
+                result, attempt: attempt, maxAttempts: maxAttempts, now: now,
+                backoff: { context.backoff(afterAttempt: attempt, failure: $0) })
+            return (call, .row(update))
         }
-        switch failure.category {
-        case .rateLimited:
-            statistics.rateLimitHit()
-            let until = now.addingTimeInterval(failure.retryAfter ?? 60)
-            try store.pauseAPI(tenant: gate.tenant, api: QuotaAPI.stopAndQuarantine.rawValue, until: until)
-            try record("rate-limited", .retry(at: until, inDoubt: false, refundAttempt: true))
-        case .inDoubt:
-            let delay = max(settings.retry.delay(afterAttempt: attempt, random: random()), failure.retryAfter ?? 0)
-            try record("in-doubt", .retry(at: now.addingTimeInterval(delay), inDoubt: true, refundAttempt: false))
-        case .alreadyPending:
-            try record("already-pending", .retry(at: now, inDoubt: false, refundAttempt: false))
+        if case .failure(let failure) = outcome, failure.category == .alreadyPending {
             try await adoptPending(row, attempt: attempt)
-        case .unauthorized:
-            await tokens.invalidate()
-            if row.httpStatus == 401 || attempt >= settings.retry.maxAttempts {
-                try record("unauthorized", .failed)
-            } else {
-                try record("unauthorized", .retry(at: now, inDoubt: false, refundAttempt: false))
-            }
-        case .forbidden, .notFound, .permanent:
-            try record("failed", .failed)
         }
     }
 
@@ -210,34 +115,24 @@ public struct QuarantineJob: RunnableJob {
         let machineId = row.machineId
         let sha1 = row.sha1
         let filter = MachineActionFilter([.typeEquals("StopAndQuarantineFile"), .machineIdEquals(machineId)]).expression
-        let result = try await finder.find(rowId: row.id, filter: filter) { action in
+        let result = try await context.finder.find(rowId: row.id, filter: filter) { action in
             action.relatedFileInfo?.fileIdentifier?.lowercased() == sha1 && action.status?.isFinal == false
         }
-        let now = clock.now
-        guard let current = try store.row(id: row.id) else { return }
-        switch result {
-        case .found(let action):
-            try store.updateRow(
-                row.id, now: now, call: CallRecord(row: current, outcome: "adopted"),
-                update: .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: true))
-        case .notFound, .unavailable:
-            if attempt >= settings.retry.maxAttempts {
-                try store.updateRow(row.id, now: now, call: CallRecord(row: current, outcome: "gave-up"), update: .failed)
-            } else {
-                let at = now.addingTimeInterval(max(settings.visibilityDelay, settings.retry.delay(afterAttempt: attempt, random: random())))
-                try store.updateRow(
-                    row.id, now: now, call: CallRecord(row: current, outcome: "pending-not-found"),
-                    update: .retry(at: at, inDoubt: false, refundAttempt: false))
-            }
-        }
+        guard let current = try context.store.row(id: row.id) else { return }
+        let now = context.clock.now
+        let settings = context.settings
+        let (call, update) = QuarantineTransition.afterAdoptLookup(
+            result, row: current, attempt: attempt, maxAttempts: settings.retry.maxAttempts, now: now,
+            retryAt: now.addingTimeInterval(max(settings.visibilityDelay, context.backoff(afterAttempt: attempt))))
+        try context.store.updateRow(row.id, now: now, call: call, update: update)
     }
-}
 
-extension CallRecord {
-    /// Keeps the row's last error when its state changes without a new call.
-    init(row: RowRecord, outcome: String) {
-        self.init(
-            outcome: outcome, httpStatus: row.httpStatus, errorCode: row.errorCode, errorMessage: row.errorMessage,
-            errorTarget: row.errorTarget)
+    /// The progress at this instant, for the live line.
+    public func progress() throws -> ProgressSnapshot {
+        let counts = try context.store.counts(jobId: job.id)
+        let failed = counts[RowState.failed.rawValue]
+        return try context.progress(
+            api: .stopAndQuarantine, done: counts["submitted"] + counts["already-pending"] + failed,
+            open: counts["pending"] + counts["sending"], failed: failed)
     }
 }

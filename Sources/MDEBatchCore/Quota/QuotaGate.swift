@@ -29,6 +29,12 @@ public struct QuotaGate: Sendable {
         public var attemptId: Int64
         public var ledgerId: Int64
         public var sentAt: Date
+
+        public init(attemptId: Int64, ledgerId: Int64, sentAt: Date) {
+            self.attemptId = attemptId
+            self.ledgerId = ledgerId
+            self.sentAt = sentAt
+        }
     }
 
     /// Waits for a slot of `api` and reserves it; for `.send`, marks the row `sending` in the

@@ -46,21 +46,18 @@ public struct ProgressSnapshot: Sendable, Equatable {
     }
 }
 
-extension QuarantineJob {
-    /// The progress at this instant, from the state file and the ledger.
-    public func progress() throws -> ProgressSnapshot {
+extension JobContext {
+    /// The progress at this instant, from the state file and the ledger of `api`.
+    func progress(api: QuotaAPI, done: Int, open: Int, failed: Int) throws -> ProgressSnapshot {
         let now = clock.now
-        let counts = try store.counts(jobId: job.id)
-        let sendable = counts["pending"] + counts["sending"] + counts["submitted"] + counts["already-pending"] + counts["failed"]
-        let done = counts["submitted"] + counts["already-pending"] + counts["failed"]
-        let usage = try gate.usage(api: .stopAndQuarantine)
-        let lookback = (settings.policy.limits.map(\.window).max() ?? 3600) + settings.requestTimeout
-        let ledger = try store.ledgerCalls(tenant: gate.tenant, api: QuotaAPI.stopAndQuarantine.rawValue, now: now, lookback: lookback)
-        let remaining = counts["pending"] + counts["sending"]
-        let estimate = QuotaSchedule.estimate(policy: settings.policy, ledger: ledger, now: now, additionalCalls: remaining)
-        let nextSlot = QuotaSchedule.estimate(policy: settings.policy, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
+        let policy = settings.policy
+        let usage = try gate.usage(api: api)
+        let lookback = (policy.limits.map(\.window).max() ?? 3600) + settings.requestTimeout
+        let ledger = try store.ledgerCalls(tenant: gate.tenant, api: api.rawValue, now: now, lookback: lookback)
+        let estimate = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: open)
+        let nextSlot = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
         return ProgressSnapshot(
-            done: done, total: sendable, failed: counts["failed"], windows: usage.map { ($0.used, $0.limit) },
+            done: done, total: done + open, failed: failed, windows: usage.map { ($0.used, $0.limit) },
             nextSlotIn: max(0, nextSlot.timeIntervalSince(now)), eta: estimate.makespan,
             rateLimited: statistics.rateLimited)
     }

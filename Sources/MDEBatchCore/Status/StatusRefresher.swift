@@ -61,6 +61,14 @@ public struct StatusRefresher: Sendable {
     public var settings: Settings
     let logger: Logger
     let random: @Sendable () -> Double
+    let statistics = JobStatistics()
+
+    /// Every call of the refresh goes through this.
+    private var metered: MeteredCall {
+        MeteredCall(
+            jobId: job.id, store: store, gate: gate, tokens: tokens, clock: clock, stop: stop, statistics: statistics,
+            logger: logger)
+    }
 
     public init(
         job: JobRecord, store: StateStore, client: MDEClient, tokens: TokenProvider, gate: QuotaGate,
@@ -85,7 +93,7 @@ public struct StatusRefresher: Sendable {
     ///   (a signal, credentials refused, the API unreachable).
     /// - Throws: store errors, `AuthError` when no token can be had, `CancellationError`.
     public func refresh() async throws -> RefreshReport {
-        var run = Run()
+        var run = Run(rateLimitedBefore: statistics.rateLimited)
         run.report.considered = try store.actionTally(jobId: job.id).open
         do {
             var seen = Set<Int64>()
@@ -254,68 +262,50 @@ public struct StatusRefresher: Sendable {
         var reason: StopReason
     }
 
-    /// Makes one call under the quota of `api`, again after a 429 (once its pause is over)
-    /// and after transient failures (with backoff), and records every attempt.
+    /// Makes one metered call of `api` (a 429 waits for its pause and a first 401 refreshes
+    /// the token there), again after transient failures with backoff.
     private func call<Value: Sendable>(
         api: QuotaAPI, _ run: inout Run, _ send: () async throws -> CallResult<Value>
     ) async throws -> Fetch<Value> {
         var transientFailures = 0
-        var unauthorized = false
         while true {
-            guard let slot = try await gate.reserve(.lookup(rowId: nil), jobId: job.id, api: api, stop: stop) else {
-                throw Stopped(reason: stop.reason ?? .signal)
+            let outcome = try await metered.perform(.lookup(rowId: nil), api: api, request: send) { result, _ in
+                switch result {
+                case .success(_, let status):
+                    return (CallRecord(outcome: "status-read", httpStatus: status), .unchanged)
+                case .failure(let failure):
+                    let outcome: String
+                    switch failure.category {
+                    case .unauthorized, .forbidden: outcome = "unauthorized"
+                    case .notFound: outcome = "status-not-found"
+                    case .permanent, .alreadyPending: outcome = "status-refused"
+                    case .inDoubt, .rateLimited: outcome = "status-failed"
+                    }
+                    return (CallRecord(failure: failure, outcome: outcome), .unchanged)
+                }
             }
-            let result: CallResult<Value>
-            do {
-                result = try await send()
-            } catch {
-                try store.recordCall(
-                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: nil, now: clock.now,
-                    call: CallRecord(outcome: "not-sent", errorMessage: "\(error)"), update: .unchanged)
-                throw error
-            }
-            let now = clock.now
-            func record(_ call: CallRecord) throws {
-                try store.recordCall(
-                    attemptId: slot.attemptId, ledgerId: slot.ledgerId, rowId: nil, now: now, call: call, update: .unchanged)
-            }
+            run.report.rateLimited = statistics.rateLimited - run.rateLimitedBefore
             let failure: CallFailure
-            switch result {
-            case .success(let value, let status):
-                try record(CallRecord(outcome: "status-read", httpStatus: status))
-                return .value(value)
-            case .failure(let failed):
-                failure = failed
+            switch outcome {
+            case .deferred: throw Stopped(reason: stop.reason ?? .signal)
+            case .success(let value, _): return .value(value)
+            case .failure(let failed): failure = failed
             }
             switch failure.category {
-            case .rateLimited:
-                run.report.rateLimited += 1
-                try record(CallRecord(failure: failure, outcome: "rate-limited"))
-                let until = now.addingTimeInterval(failure.retryAfter ?? 60)
-                try store.pauseAPI(tenant: gate.tenant, api: api.rawValue, until: until)
-                logger.info("status refresh rate-limited", metadata: ["job.id": "\(job.id)", "quota.wait_s": "\(until.timeIntervalSince(now))"])
-            case .unauthorized where !unauthorized:
-                unauthorized = true
-                try record(CallRecord(failure: failure, outcome: "unauthorized"))
-                await tokens.invalidate()
             case .unauthorized, .forbidden:
-                try record(CallRecord(failure: failure, outcome: "unauthorized"))
                 throw Stopped(reason: .authentication(
                     "\(failure) Reading actions needs the Machine.Read.All or Machine.ReadWrite.All permission."))
             case .notFound:
-                try record(CallRecord(failure: failure, outcome: "status-not-found"))
                 return .notFound
             case .permanent, .alreadyPending:
-                try record(CallRecord(failure: failure, outcome: "status-refused"))
                 return .refused(failure)
-            case .inDoubt:
+            case .inDoubt, .rateLimited:
                 transientFailures += 1
-                try record(CallRecord(failure: failure, outcome: "status-failed"))
                 guard transientFailures < settings.maxAttemptsPerCall else {
                     throw Stopped(reason: .apiUnreachable("\(transientFailures) attempts of one call failed: \(failure)"))
                 }
                 let delay = max(settings.retry.delay(afterAttempt: transientFailures, random: random()), failure.retryAfter ?? 0)
-                guard try await stop.sleep(until: now.addingTimeInterval(delay), on: clock) else {
+                guard try await stop.sleep(until: clock.now.addingTimeInterval(delay), on: clock) else {
                     throw Stopped(reason: stop.reason ?? .signal)
                 }
             }
@@ -325,6 +315,8 @@ public struct StatusRefresher: Sendable {
     /// What one refresh has done so far.
     private struct Run {
         var report = RefreshReport()
+        /// 429s counted by earlier refreshes of this refresher.
+        var rateLimitedBefore: Int
 
         func singleReadsLeft(_ settings: Settings) -> Bool { report.getCalls < settings.maxSingleReads }
     }

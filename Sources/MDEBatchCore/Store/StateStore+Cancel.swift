@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// What becomes of a cancel job's row after a call (or a decision without one).
-public enum CancelUpdate: Sendable, Equatable {
+/// What becomes of a row after a call (or a decision without one): a quarantine row's
+/// `RowUpdate`, or one of the cancel row's own changes.
+public enum RowChange: Sendable, Equatable {
     /// The API accepted the cancel (HTTP 200): the row keeps the action id as proof and
     /// stays open until its status is read back (at `readAt`). It is never sent again.
     case accepted(actionStatus: String?, readAt: Date)
@@ -14,6 +15,9 @@ public enum CancelUpdate: Sendable, Equatable {
     case stillOpen(actionStatus: String?)
     /// Anything a quarantine row can get: retry, failed, unchanged.
     case row(RowUpdate)
+
+    /// No row change.
+    public static let unchanged = RowChange.row(.unchanged)
 }
 
 extension StateStore {
@@ -26,12 +30,10 @@ extension StateStore {
         }
     }
 
-    /// Records how a cancel job's call ended: ledger entry, attempt, the row, and the
-    /// `cancelStatus` (and latest `actionStatus`) of every quarantine row holding the same
-    /// action, in one transaction. Without a slot, only the rows change.
-    public func recordCancel(
-        slot: (attemptId: Int64, ledgerId: Int64)?, rowId: Int64, now: Date, call: CallRecord, update: CancelUpdate
-    ) throws {
+    /// Records how a call ended — its ledger entry, its attempt, and the row — in one
+    /// transaction (without a slot, only the row changes). A cancel row's outcome is copied
+    /// to the quarantine rows holding the same action (`cancelStatus`).
+    public func record(slot: QuotaGate.Slot?, rowId: Int64?, now: Date, call: CallRecord, change: RowChange) throws {
         try writer.write { db in
             if let slot {
                 try db.execute(
@@ -47,7 +49,8 @@ extension StateStore {
                         call.retryAfter, slot.attemptId,
                     ])
             }
-            switch update {
+            guard let rowId else { return }
+            switch change {
             case .accepted(let status, let readAt):
                 try db.execute(
                     sql: """
@@ -75,10 +78,11 @@ extension StateStore {
                         """, arguments: [status, now, rowId])
             case .row(let rowUpdate):
                 try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
-                if rowUpdate == .failed {
-                    // A finished row names its action in the report.
-                    try db.execute(sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ?", arguments: [rowId])
-                }
+                guard rowUpdate == .failed else { return }
+                // A finished cancel row names its action in the report.
+                try db.execute(
+                    sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ? AND targetActionId IS NOT NULL",
+                    arguments: [rowId])
             }
             try Self.propagateCancelStatus(db, rowId: rowId)
         }

@@ -11,13 +11,25 @@ public struct NewJob: Sendable {
     public var parentJobId: String?
     /// Send rows again even when another job already submitted them.
     public var resubmit: Bool
+    /// Where the job's calls go (nil: a dry run without credentials; bound on its first run).
+    public var target: JobTarget?
+    /// Append the job tag to every comment.
+    public var commentTag: Bool
+    /// How the job is sent.
+    public var pacing: JobPacing
 
-    public init(kind: JobKind, inputs: [String], options: String, parentJobId: String? = nil, resubmit: Bool = false) {
+    public init(
+        kind: JobKind, inputs: [String], options: String, parentJobId: String? = nil, resubmit: Bool = false,
+        target: JobTarget? = nil, commentTag: Bool = true, pacing: JobPacing = .defaults
+    ) {
         self.kind = kind
         self.inputs = inputs
         self.options = options
         self.parentJobId = parentJobId
         self.resubmit = resubmit
+        self.target = target
+        self.commentTag = commentTag
+        self.pacing = pacing
     }
 }
 
@@ -56,32 +68,38 @@ extension StateStore {
     /// Ingests a job in one transaction, or finds the job these inputs made before.
     ///
     /// `ingest` inserts every row through the inserter and returns the inputs' content
-    /// fingerprint, or nil to roll everything back. When a job of the same kind already
-    /// has the same fingerprint (content and options), the new rows are rolled back and
-    /// that job is returned, so re-running the same command resumes instead of duplicating.
+    /// fingerprint, or nil to roll everything back. When a job of the same kind and target
+    /// already has the same content, the new rows are rolled back and that job is returned,
+    /// so re-running the same command resumes instead of duplicating; the caller compares
+    /// its options with the job's (`PlanConflict`).
+    ///
+    /// - Parameter anew: make a new job even when one with the same content exists (its
+    ///   options differ and it is complete: nothing of it can be sent twice).
     public func createJob(
-        _ spec: NewJob, now: Date, ingest: (RowInserter) throws -> String?
+        _ spec: NewJob, now: Date, anew: Bool = false, ingest: (RowInserter) throws -> String?
     ) throws -> JobCreation {
         try writer.writeWithoutTransaction { db in
             var result = JobCreation.aborted
             try db.inTransaction(.immediate) {
                 let id = Self.makeJobID(kind: spec.kind)
+                let plan = JobPlan(
+                    target: spec.target, commentSuffix: spec.commentTag ? JobPlan.commentTag(jobId: id) : "",
+                    pacing: spec.pacing)
                 var job = JobRecord(
                     id: id, kind: spec.kind, fingerprint: "ingesting-\(id)", inputs: spec.inputs,
-                    options: spec.options, tenant: nil, apiBase: nil, parentJobId: spec.parentJobId,
-                    createdAt: now, updatedAt: now, state: .ready, rowCount: 0)
+                    options: spec.options, tenant: spec.target?.tenant, apiBase: spec.target?.apiBase,
+                    parentJobId: spec.parentJobId, createdAt: now, updatedAt: now, state: .ready, rowCount: 0,
+                    targetKey: spec.target?.key, plan: plan)
                 try job.insert(db)
-                let submitted = spec.kind == .quarantine ? try Self.submittedKeys(db) : [:]
+                let submitted = spec.kind == .quarantine ? try Self.submittedKeys(db, targetKey: spec.target?.key) : [:]
                 // A bounded larger page cache for the bulk insert (the default is 2 MiB).
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 let inserter = try RowInserter(
                     db: db, jobId: id, alreadySubmitted: submitted, resubmit: spec.resubmit)
                 guard let content = try ingest(inserter) else { return .rollback }
-                let fingerprint = Self.fingerprint(kind: spec.kind, content: content, options: spec.options)
-                if let existing = try JobRecord
-                    .filter(JobRecord.Columns.kind == spec.kind.rawValue)
-                    .filter(JobRecord.Columns.fingerprint == fingerprint)
-                    .fetchOne(db)
+                let fingerprint = Self.fingerprint(kind: spec.kind, content: content)
+                if !anew, let existing = try Self.job(
+                    db, kind: spec.kind, fingerprint: fingerprint, targetKey: spec.target?.key, options: spec.options)
                 {
                     result = .existing(existing)
                     return .rollback
@@ -96,16 +114,19 @@ extension StateStore {
         }
     }
 
-    /// Keys that jobs already sent and whose actions are not known to have failed,
-    /// timed out or been cancelled, with where they were sent from.
-    static func submittedKeys(_ db: Database) throws -> [String: String] {
+    /// Keys that jobs of the same target already sent and whose actions are not known to
+    /// have failed, timed out or been cancelled, with where they were sent from. A job
+    /// without a target (a dry run without credentials) is checked when it is bound.
+    static func submittedKeys(_ db: Database, targetKey: String?) throws -> [String: String] {
+        guard let targetKey else { return [:] }
         let rows = try Row.fetchCursor(
             db,
             sql: """
-                SELECT machineId, sha1, jobId, source, line, actionId FROM jobRow
-                WHERE state IN ('sending', 'submitted')
-                  AND (actionStatus IS NULL OR actionStatus NOT IN ('Failed', 'Cancelled', 'TimeOut'))
-                """)
+                SELECT r.machineId, r.sha1, r.jobId, r.source, r.line, r.actionId FROM jobRow r
+                JOIN job j ON j.id = r.jobId
+                WHERE j.targetKey = ? AND j.kind = 'quarantine' AND r.state IN ('sending', 'submitted')
+                  AND (r.actionStatus IS NULL OR r.actionStatus NOT IN ('Failed', 'Cancelled', 'TimeOut'))
+                """, arguments: [targetKey])
         var keys: [String: String] = [:]
         while let row = try rows.next() {
             let machineId: String = row["machineId"]
@@ -120,9 +141,12 @@ extension StateStore {
         return keys
     }
 
-    static func fingerprint(kind: JobKind, content: String, options: String) -> String {
+    /// A job's identity within its target: its kind and its inputs' content. Options are
+    /// not part of it: the same inputs with other options are the same job, which refuses
+    /// options that would change what it sends.
+    static func fingerprint(kind: JobKind, content: String) -> String {
         var hasher = SHA256()
-        for part in [kind.rawValue, content, options] {
+        for part in [kind.rawValue, content] {
             hasher.update(data: Data(part.utf8))
             hasher.update(data: Data([0]))
         }
@@ -136,13 +160,61 @@ extension StateStore {
         return (kind == .quarantine ? "q-" : "c-") + suffix
     }
 
-    /// The job of `kind` with this fingerprint, if one was ingested.
-    public func job(kind: JobKind, fingerprint: String) throws -> JobRecord? {
-        try writer.read { db in
-            try JobRecord
-                .filter(JobRecord.Columns.kind == kind.rawValue)
-                .filter(JobRecord.Columns.fingerprint == fingerprint)
-                .fetchOne(db)
+    /// The job of `kind` with this content for `targetKey`, if one was ingested: one with
+    /// these `options` first, then one of that target, else one not bound to a target yet.
+    public func job(kind: JobKind, fingerprint: String, targetKey: String?, options: String) throws -> JobRecord? {
+        try writer.read { db in try Self.job(db, kind: kind, fingerprint: fingerprint, targetKey: targetKey, options: options) }
+    }
+
+    static func job(_ db: Database, kind: JobKind, fingerprint: String, targetKey: String?, options: String) throws -> JobRecord? {
+        try JobRecord.fetchOne(
+            db,
+            sql: """
+                SELECT * FROM job WHERE kind = ? AND fingerprint = ? AND (targetKey = ? OR targetKey IS NULL)
+                ORDER BY options = ? DESC, targetKey IS NULL, createdAt DESC LIMIT 1
+                """, arguments: [kind.rawValue, fingerprint, targetKey, options])
+    }
+
+    /// Binds a job made without a target to `target` (its first real run), and marks the
+    /// rows that other jobs of that target already submitted as `already-submitted`
+    /// (unless the job was made with `--resubmit`), in one transaction.
+    ///
+    /// - Returns: the bound job.
+    public func bind(jobId: String, to target: JobTarget, resubmit: Bool, now: Date) throws -> JobRecord {
+        try writer.write { db in
+            guard var job = try JobRecord.fetchOne(db, key: jobId) else {
+                throw StoreError.unknownJob(id: jobId, known: [])
+            }
+            guard job.targetKey == nil else { return job }
+            var plan = job.effectivePlan
+            plan.target = target
+            job.plan = plan
+            job.targetKey = target.key
+            job.tenant = target.tenant
+            job.apiBase = target.apiBase
+            job.updatedAt = now
+            try job.update(db)
+            if job.kind == .quarantine && !resubmit {
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'already-submitted', errorCode = 'already-submitted',
+                            errorMessage = 'already submitted by job ' || (
+                                SELECT o.jobId || ' (' || o.source || ':' || o.line || COALESCE(', action ' || o.actionId, '') || ')'
+                                FROM jobRow o JOIN job j ON j.id = o.jobId
+                                WHERE j.targetKey = :target AND j.kind = 'quarantine' AND o.jobId != :job
+                                  AND o.machineId = jobRow.machineId AND o.sha1 = jobRow.sha1
+                                  AND o.state IN ('sending', 'submitted')
+                                  AND (o.actionStatus IS NULL OR o.actionStatus NOT IN ('Failed', 'Cancelled', 'TimeOut'))
+                                LIMIT 1) || '; use --resubmit to send it again'
+                        WHERE jobId = :job AND state = 'pending' AND attempts = 0 AND EXISTS (
+                            SELECT 1 FROM jobRow o JOIN job j ON j.id = o.jobId
+                            WHERE j.targetKey = :target AND j.kind = 'quarantine' AND o.jobId != :job
+                              AND o.machineId = jobRow.machineId AND o.sha1 = jobRow.sha1
+                              AND o.state IN ('sending', 'submitted')
+                              AND (o.actionStatus IS NULL OR o.actionStatus NOT IN ('Failed', 'Cancelled', 'TimeOut')))
+                        """, arguments: ["target": target.key, "job": jobId])
+            }
+            return job
         }
     }
 

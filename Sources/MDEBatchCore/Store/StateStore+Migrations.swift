@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension StateStore {
@@ -90,6 +91,28 @@ extension StateStore {
                 t.column("api", .text).notNull()
                 t.column("until", .datetime).notNull()
                 t.primaryKey(["tenant", "api"])
+            }
+        }
+        migrator.registerMigration("v2-jobPlan") { db in
+            // The job is the plan (docs/ARCHITECTURE.md): its target and how it is sent are
+            // stored with it. Jobs made before keep their comment tag (from their options),
+            // get default pacing, and the target they last ran against, if any.
+            try db.alter(table: "job") { t in
+                t.add(column: "targetKey", .text)
+                t.add(column: "plan", .text)
+            }
+            try db.create(index: "job_identity", on: "job", columns: ["kind", "fingerprint", "targetKey"])
+            let old = try Row.fetchAll(db, sql: "SELECT id, kind, options, tenant, apiBase FROM job")
+            for row in old {
+                let id: String = row["id"]
+                let plan = JobRecord.legacyPlan(
+                    id: id, kind: JobKind(rawValue: row["kind"]) ?? .quarantine, options: row["options"],
+                    tenant: row["tenant"], apiBase: row["apiBase"])
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                try db.execute(
+                    sql: "UPDATE job SET plan = ?, targetKey = ? WHERE id = ?",
+                    arguments: [String(decoding: try encoder.encode(plan), as: UTF8.self), plan.target?.key, id])
             }
         }
         // Migrations for future versions are appended here.

@@ -37,7 +37,7 @@ public enum Reservation: Sendable, Equatable {
 }
 
 /// How a call ended, for the row, the attempt and the ledger in one transaction.
-public struct CallRecord: Sendable {
+public struct CallRecord: Sendable, Equatable {
     public var outcome: String
     public var httpStatus: Int?
     public var errorCode: String?
@@ -63,8 +63,6 @@ public enum RowUpdate: Sendable, Equatable {
     case retry(at: Date, inDoubt: Bool, refundAttempt: Bool)
     /// Permanent failure.
     case failed
-    /// For a cancel job: the status read back after cancelling.
-    case cancelled(actionStatus: String)
     /// No row change (a call not tied to a row's fate, like a list lookup).
     case unchanged
 }
@@ -116,27 +114,34 @@ extension StateStore {
         }
     }
 
-    /// Records how a call ended: the ledger entry, the attempt and the row, in one transaction.
+    /// Records how a call ended (`record(slot:rowId:now:call:change:)` with a row update).
     public func recordCall(
         attemptId: Int64, ledgerId: Int64, rowId: Int64?, now: Date, call: CallRecord, update: RowUpdate
     ) throws {
-        try writer.write { db in
-            try db.execute(
-                sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, ledgerId])
-            try db.execute(
-                sql: """
-                    UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
-                        errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
-                    """,
-                arguments: [now, call.outcome, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, call.retryAfter, attemptId])
-            guard let rowId else { return }
-            try Self.apply(update, call: call, rowId: rowId, now: now, db: db)
-        }
+        try record(
+            slot: QuotaGate.Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: now), rowId: rowId, now: now, call: call,
+            change: .row(update))
     }
 
     /// Updates a row without a call (for example, an in-doubt row whose action was found).
     public func updateRow(_ rowId: Int64, now: Date, call: CallRecord, update: RowUpdate) throws {
-        try writer.write { db in try Self.apply(update, call: call, rowId: rowId, now: now, db: db) }
+        try record(slot: nil, rowId: rowId, now: now, call: call, change: .row(update))
+    }
+
+    /// Puts rows whose sends the credentials made fail (401/403) back to `pending` with no
+    /// attempt spent, after the job stopped for the credentials: fixing them and resuming
+    /// sends these rows.
+    public func returnRefusedRows(_ rowIds: [Int64]) throws {
+        guard !rowIds.isEmpty else { return }
+        try writer.write { db in
+            for rowId in rowIds {
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'pending', attempts = 0, nextAttemptAt = NULL, inDoubtSince = NULL
+                        WHERE id = ? AND state IN ('pending', 'failed') AND httpStatus IN (401, 403)
+                        """, arguments: [rowId])
+            }
+        }
     }
 
     static func apply(_ update: RowUpdate, call: CallRecord, rowId: Int64, now: Date, db: Database) throws {
@@ -165,13 +170,6 @@ extension StateStore {
                         httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
                     """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
-        case .cancelled(let status):
-            try db.execute(
-                sql: """
-                    UPDATE jobRow SET state = 'submitted', actionStatus = ?, httpStatus = ?, submittedAt = ?,
-                        inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = ?, errorMessage = ?, errorTarget = ?
-                    WHERE id = ?
-                    """, arguments: [status, call.httpStatus, now, call.errorCode, call.errorMessage, call.errorTarget, rowId])
         case .unchanged:
             break
         }

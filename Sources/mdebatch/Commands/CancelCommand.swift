@@ -68,22 +68,34 @@ struct CancelCommand: AsyncParsableCommand {
                 throw UsageError(description: "mdebatch cancel cannot ask for confirmation without a terminal; add --yes to cancel without asking (or --dry-run to see the plan).")
             }
             let store = try send.state.open()
-            let target = dryRun ? nil : try APITarget.make(send.api)
-            // Name a missing credential before anything is written.
-            if let target { _ = try target.credentials() }
-
+            let overrides = try send.overrides()
             let result: CancelJobIngest.Result
             if let job {
                 let parent = try store.job(id: job)
+                if parent.effectivePlan.target?.isEmulator == true {
+                    throw UsageError(description: "Job \(parent.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to cancel.")
+                }
+                // A cancel job goes where its parent's actions are. Name a missing credential before anything is written.
+                let target = try APITarget.resolve(send.api, emulator: false, stored: parent.effectivePlan.target, pacing: overrides.forNewJob)
+                if !dryRun { _ = try target.credentials() }
                 let options = cancelOptions(parentJobId: parent.id)
                 do {
-                    result = try CancelJobIngest.fromJob(parent, options: options, store: store, now: Date())
+                    result = try CancelJobIngest.fromJob(parent, options: options, pacing: overrides.forNewJob, store: store, now: Date())
                 } catch let error as CancelJobError {
                     throw UsageError(description: error.description)
                 }
             } else {
+                let target = try APITarget.resolve(send.api, emulator: false, stored: nil, pacing: overrides.forNewJob)
+                let jobTarget: JobTarget?
+                if dryRun {
+                    jobTarget = try? target.jobTarget()
+                } else {
+                    _ = try target.credentials()
+                    jobTarget = try target.jobTarget()
+                }
                 result = try CancelJobIngest.fromReport(
-                    path: fromReport!, options: cancelOptions(parentJobId: nil), store: store, now: Date())
+                    path: fromReport!, options: cancelOptions(parentJobId: nil), target: jobTarget, pacing: overrides.forNewJob,
+                    store: store, now: Date())
             }
             guard let cancelJob = result.creation.job else {
                 for error in result.fileErrors { Terminal.standardError("Error: \(error)") }
@@ -105,12 +117,13 @@ struct CancelCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("Cancel \(toSend) actions? This cannot be undone. [y/N] ".utf8))
                 let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
                 guard answer == "y" || answer == "yes" else {
-                    print("Nothing was sent. Run the same command again (or mdebatch resume \(cancelJob.id)) to go ahead.")
+                    print("Nothing was sent. Run the same command again (or \(ResumeHint.command(jobId: cancelJob.id, statePath: send.state.state))) to go ahead.")
                     throw ExitCode(ExitStatus.stopped)
                 }
             }
-            let code = try await driver.send(
-                job: cancelJob, store: store, target: target!, resumeCommand: resumeCommand(jobId: cancelJob.id))
+            let pacing = JobDriver.pacing(of: cancelJob, overrides: overrides)
+            let target = try APITarget.resolve(send.api, emulator: false, stored: cancelJob.effectivePlan.target, pacing: pacing)
+            let code = try await send.driver.send(job: cancelJob, store: store, target: target, pacing: pacing)
             if code != 0 { throw ExitCode(code) }
         } catch {
             throw ExitStatus.fail(error)
@@ -122,8 +135,6 @@ struct CancelCommand: AsyncParsableCommand {
             comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? CancelJobOptions.defaultComment(parentJobId: parentJobId),
             commentTag: !send.noCommentTag, onlyOpen: !includeFinal, format: format, actionIdColumn: actionIdColumn)
     }
-
-    var driver: JobDriver { send.driver() }
 
     /// What the job will do, before it does it.
     func plan(_ job: JobRecord, counts: JobCounts, result: CancelJobIngest.Result, store: StateStore) throws -> String {
@@ -152,12 +163,5 @@ struct CancelCommand: AsyncParsableCommand {
     static func pad(_ n: Int) -> String {
         let text = String(n)
         return String(repeating: " ", count: max(0, 6 - text.count)) + text
-    }
-
-    func resumeCommand(jobId: String) -> String {
-        var parts = ["mdebatch", "resume", jobId]
-        if let path = send.state.state { parts += ["--state", path] }
-        if let base = send.api.apiBase { parts += ["--api-base", base] }
-        return parts.map(ShellQuote.quote).joined(separator: " ")
     }
 }

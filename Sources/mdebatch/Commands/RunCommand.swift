@@ -27,58 +27,53 @@ struct RunCommand: AsyncParsableCommand {
         do {
             let store = try run.send.state.open()
             let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit)
-            let driver = run.driver
-            // Name a missing credential before reading a million rows.
-            let target = dryRun ? nil : try await run.target()
-            if let target { _ = try target.credentials() }
+            let overrides = try run.overrides()
+            // The target the job is keyed by. Name a missing credential before reading a
+            // million rows; a dry run may go without (its first real run binds the job).
+            let probe = try APITarget.resolve(run.send.api, emulator: run.emulator, stored: nil, pacing: overrides.forNewJob)
+            let target: JobTarget?
+            if dryRun {
+                target = try? probe.jobTarget()
+            } else {
+                _ = try probe.credentials()
+                target = try probe.jobTarget()
+            }
 
-            let result = try JobIngest.ingest(input.sources, names: input.files, options: options, store: store, now: Date())
+            let result = try JobIngest.ingest(
+                input.sources, names: input.files, options: options, target: target, pacing: overrides.forNewJob, store: store,
+                now: Date())
             guard let job = result.creation.job else {
                 for error in result.summary.fileErrors { Terminal.standardError("Error: \(error)") }
                 throw ExitCode(ExitStatus.inputUnusable)
             }
-            let policy = try run.send.quota.policy()
             if case .existing = result.creation {
-                Terminal.standardError("Resuming job \(job.id) (same inputs and options as before; state \(job.state.rawValue)).")
+                Terminal.standardError("Resuming job \(job.id) (same inputs and target as before; state \(job.state.rawValue)).")
             } else {
                 Terminal.standardError("Created job \(job.id) with \(job.rowCount) rows in \(store.path).")
             }
+            let pacing = JobDriver.pacing(of: job, overrides: overrides)
             if dryRun {
                 let counts = try store.counts(jobId: job.id)
                 let rejected = try store.rows(jobId: job.id, state: .invalid, limit: IngestReport.rejectedShown)
                     .map { (RowLocation(source: $0.source, line: $0.line), $0.errorCode ?? "invalid", $0.errorMessage ?? "") }
                 let toSend = counts["pending"] + counts["sending"]
+                let policy = pacing.policy
                 let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: toSend).makespan
                 let report = IngestReport(
                     inputs: input.files, summary: result.summary, rejected: rejected,
                     alreadySubmitted: counts["already-submitted"], policy: policy, quotaSeconds: seconds)
                 print("Job \(job.id) (dry run: nothing was sent)")
+                print("Target: " + (job.effectivePlan.target.map { "\($0)" } ?? "not bound yet (no credentials); its first run binds it"))
                 print(report.render())
                 print("Run without --dry-run to submit \(toSend) actions.")
                 return
             }
-            let code = try await driver.send(
-                job: job, store: store, target: target!, resumeCommand: resumeCommand(jobId: job.id))
+            let apiTarget = try APITarget.resolve(
+                run.send.api, emulator: run.emulator, stored: job.effectivePlan.target, pacing: pacing)
+            let code = try await run.send.driver.send(job: job, store: store, target: apiTarget, pacing: pacing)
             if code != 0 { throw ExitCode(code) }
         } catch {
             throw ExitStatus.fail(error)
         }
-    }
-
-    func resumeCommand(jobId: String) -> String {
-        var parts = ["mdebatch", "resume", jobId]
-        if let state = run.send.state.state { parts += ["--state", state] }
-        if run.emulator { parts.append("--emulator") }
-        if let base = run.send.api.apiBase { parts += ["--api-base", base] }
-        return parts.map(ShellQuote.quote).joined(separator: " ")
-    }
-}
-
-/// Quotes a word for a POSIX shell when it needs it.
-enum ShellQuote {
-    static func quote(_ word: String) -> String {
-        let safe = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,")
-        if !word.isEmpty && word.unicodeScalars.allSatisfy({ safe.contains($0) }) { return word }
-        return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

@@ -47,11 +47,24 @@ struct StatusCommand: AsyncParsableCommand {
             var refreshParts = ["mdebatch", "status", record.id, "--refresh"]
             if let path = state.state { refreshParts += ["--state", path] }
             let refreshCommand = refreshParts.map(ShellQuote.quote).joined(separator: " ")
+            let plan = record.effectivePlan
             var reason: StopReason?
             var now = Date()
             if refresh || watch {
-                let target = try APITarget.make(api)
-                reason = try await refreshStatuses(of: record, store: store, target: target)
+                if plan.target?.isEmulator == true {
+                    throw UsageError(description: "Job \(record.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to refresh.")
+                }
+                // The job's target and pacing, with what was given here in their place.
+                let overrides = PacingOverrides(
+                    rates: quota.rate.isEmpty ? nil : try quota.limits(), requestTimeout: api.requestTimeoutSeconds,
+                    timeScale: api.timeScale, timeOrigin: api.timeOrigin.flatMap(APIOptions.parseDate))
+                let pacing = overrides.applied(to: plan.pacing).pacing
+                let target = try APITarget.resolve(api, emulator: false, stored: plan.target, pacing: pacing)
+                if let planned = plan.target {
+                    let given = try target.jobTarget()
+                    guard given.key == planned.key else { throw PlanConflict.target(jobId: record.id, job: planned, given: given) }
+                }
+                reason = try await refreshStatuses(of: record, store: store, target: target, policy: pacing.policy)
                 now = target.clock.now
             }
             print(try StatusText.load(jobId: record.id, store: store, now: now, note: note, refreshCommand: refreshCommand).render())
@@ -66,19 +79,16 @@ struct StatusCommand: AsyncParsableCommand {
     }
 
     /// Refreshes once, or until every action is final with `--watch`; Ctrl-C stops it.
-    private func refreshStatuses(of record: JobRecord, store: StateStore, target: APITarget) async throws -> StopReason? {
+    private func refreshStatuses(
+        of record: JobRecord, store: StateStore, target: APITarget, policy: QuotaPolicy
+    ) async throws -> StopReason? {
         let logger = Logger(label: "mdebatch")
         let stop = StopController()
-        let policy = try quota.policy()
         let seconds = DurationText.parse(interval) ?? 30
         let watch = self.watch
         return try await target.withEnvironment(logger: logger) { environment in
-            if let tenant = record.tenant, tenant != environment.tenant {
-                Terminal.standardError(
-                    "Warning: job \(record.id) ran as \(tenant); these credentials are \(environment.tenant). Its actions may not be visible.")
-            }
             let gate = QuotaGate(
-                store: store, clock: target.clock, tenant: environment.tenant, policy: policy,
+                store: store, clock: target.clock, tenant: environment.ledgerKey, policy: policy,
                 requestTimeout: target.clockRequestTimeout)
             let refresher = StatusRefresher(
                 job: record, store: store, client: environment.client, tokens: environment.tokens, gate: gate,

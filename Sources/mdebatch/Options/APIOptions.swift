@@ -10,11 +10,11 @@ struct APIOptions: ParsableArguments {
         help: ArgumentHelp("The API base URL (default: $MDE_API_BASE, else the --cloud preset).", valueName: "url"))
     var apiBase: String?
 
-    @Option(help: "The cloud: public, gcc, gcc-high or dod (sets API base, login authority and token resource).")
-    var cloud: CloudPreset = .public
+    @Option(help: "The cloud: public, gcc, gcc-high or dod (sets API base, login authority and token resource; default: public, or the job's).")
+    var cloud: CloudPreset?
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Bounds each call, e.g. 30s.", valueName: "duration"))
-    var requestTimeout: String = "30s"
+    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Bounds each call, e.g. 30s (default: 30s, or the job's).", valueName: "duration"))
+    var requestTimeout: String?
 
     @Option(
         name: .customLong("time-scale"),
@@ -27,7 +27,7 @@ struct APIOptions: ParsableArguments {
     var timeOrigin: String?
 
     func validate() throws {
-        guard let seconds = MDEBatchCore.DurationText.parse(requestTimeout), seconds > 0 else {
+        if let requestTimeout, (MDEBatchCore.DurationText.parse(requestTimeout) ?? 0) <= 0 {
             throw ValidationError("--request-timeout takes a duration such as 500ms, 30s or 2m, not '\(requestTimeout)'.")
         }
         if let timeScale, timeScale <= 0 { throw ValidationError("--time-scale must be positive.") }
@@ -36,7 +36,8 @@ struct APIOptions: ParsableArguments {
         }
     }
 
-    var requestTimeoutSeconds: TimeInterval { MDEBatchCore.DurationText.parse(requestTimeout) ?? 30 }
+    /// The request time-out, when given.
+    var requestTimeoutSeconds: TimeInterval? { requestTimeout.flatMap(MDEBatchCore.DurationText.parse) }
 
     static func parseDate(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()

@@ -15,7 +15,10 @@ struct QuotaOptions: ParsableArguments {
         }
     }
 
+    /// The limits given (empty when none was).
+    func limits() throws -> [RateLimit] { try rate.map { try RateLimit(parsing: $0) } }
+
     func policy() throws -> QuotaPolicy {
-        rate.isEmpty ? .mdeDefault : QuotaPolicy(limits: try rate.map { try RateLimit(parsing: $0) })
+        rate.isEmpty ? .mdeDefault : QuotaPolicy(limits: try limits())
     }
 }

@@ -42,7 +42,7 @@ enum ExitStatus {
             if case .unknownJob = store { return usage }
             return inputUnusable
         case is AuthError: return authentication
-        case is APIError, is QuotaError: return usage
+        case is APIError, is QuotaError, is PlanConflict: return usage
         case is JobLockError: return stopped
         case is CancellationError: return stopped
         case is UsageError: return usage

@@ -99,7 +99,7 @@ struct ActionIdReaderTests {
     func cancelJobFromAReportRejectsBadIdsWithTheirLineAndSkipsRowsWithoutOne() throws {
         let store = try StateStore.inMemory()
         let path = try Self.write("mixed.csv", "action_id,note\n\(Self.a),ok\nnot-an-id,bad\n,failed row\n\(Self.a.uppercased()),again\n")
-        let result = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), store: store, now: Date())
+        let result = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
         let job = try #require(result.creation.job)
         #expect(result.withoutActionId == 1)
         let rows = try store.rows(jobId: job.id)
@@ -108,14 +108,14 @@ struct ActionIdReaderTests {
         #expect(rows[1].errorMessage?.hasPrefix("\(path):3:") == true)
         #expect(rows[2].errorMessage == "duplicate of \(path):2")
         #expect(rows[0].targetActionId == Self.a)
-        let again = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), store: store, now: Date())
+        let again = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
         guard case .existing(let existing) = again.creation else {
             Issue.record("the same file and options should find the same job")
             return
         }
         #expect(existing.id == job.id)
         let unusable = try CancelJobIngest.fromReport(
-            path: try Self.write("x.csv", "a,b\n1,2\n"), options: CancelJobOptions(comment: "c"), store: store, now: Date())
+            path: try Self.write("x.csv", "a,b\n1,2\n"), options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
         #expect(unusable.creation == .aborted)
         #expect(unusable.fileErrors.count == 1)
     }

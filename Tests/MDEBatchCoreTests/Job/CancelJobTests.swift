@@ -190,9 +190,9 @@ struct CancelJobTests {
             for: .send(rowId: second.id), jobId: job.job.id, tenant: "tenant/client", api: QuotaAPI.cancel.rawValue,
             now: harness.clock.now, requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
-        try harness.store.recordCancel(
+        try harness.store.record(
             slot: nil, rowId: second.id, now: harness.clock.now, call: CallRecord(outcome: "cancel-accepted", httpStatus: 200),
-            update: .accepted(actionStatus: "Pending", readAt: harness.clock.now))
+            change: .accepted(actionStatus: "Pending", readAt: harness.clock.now))
         harness.fake.setStatus(ids[1], "Cancelled", cancellationComment: job.comment)
 
         // The same cancel command again finds the same job.

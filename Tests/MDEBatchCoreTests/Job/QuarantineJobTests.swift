@@ -93,13 +93,35 @@ struct QuarantineJobTests {
     @Test(.timeLimit(.minutes(1)))
     func firstFiveRefusalsStopTheJobAfterFiveCalls() async throws {
         let harness = try JobHarness(rows: JobHarness.rows(30))
-        for _ in 0..<30 { harness.fake.enqueue(.status(403, code: "Forbidden")) }
+        for _ in 0..<5 { harness.fake.enqueue(.status(403, code: "Forbidden")) }
         let outcome = try await harness.run(try harness.makeJob())
         guard case .authentication = outcome.stopReason else {
             Issue.record("expected an authentication stop, got \(String(describing: outcome.stopReason))")
             return
         }
         #expect(harness.fake.posts.count == 5)
+        // A stop is not a verdict on the rows: the five refused rows wait, untouched, for fixed credentials.
+        let counts = try harness.store.counts(jobId: harness.job.id)
+        #expect(counts["failed"] == 0)
+        #expect(counts["pending"] == 30)
+        #expect(try harness.store.rows(jobId: harness.job.id).allSatisfy { $0.attempts == 0 })
+
+        // Fixed: a new run sends every row, the refused ones too.
+        let fixed = try await harness.run(try harness.makeJob())
+        #expect(fixed.stopReason == nil)
+        #expect(fixed.counts["submitted"] == 30)
+        #expect(harness.fake.posts.count == 35)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aFirst401RefreshesTheTokenAndSendsOnceMore() async throws {
+        let harness = try JobHarness(rows: JobHarness.rows(2))
+        harness.fake.enqueue(.status(401, code: "Unauthorized"))
+        let outcome = try await harness.run(try harness.makeJob())
+        #expect(outcome.counts["submitted"] == 2)
+        #expect(harness.fake.posts.count == 3)
+        let attempts = try harness.store.attempts(jobId: harness.job.id).map { $0.outcome ?? "" }
+        #expect(attempts.prefix(2) == ["unauthorized-refreshing", "submitted"])
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -113,7 +135,7 @@ struct QuarantineJobTests {
         ) { _, _ in .go }
         harness.fake.seed(.init(
             id: "made-before-crash", machineId: row.machineId, sha1: row.sha1,
-            comment: harness.settings.comment(row.comment, jobId: harness.job.id), status: "Pending", created: harness.clock.now))
+            comment: harness.job.effectivePlan.sentComment(row.comment), status: "Pending", created: harness.clock.now))
         let outcome = try await harness.run(try harness.makeJob())
         #expect(outcome.counts["submitted"] == 1)
         #expect(harness.fake.posts.isEmpty)

@@ -61,13 +61,18 @@ struct ReportFixture {
         for (spec, row) in zip(specs, rows) {
             switch spec.fate {
             case .submitted(let actionId, let status):
+                // What the real jobs write: a quarantine row submitted; a cancel row read back after its cancel.
                 try send(row.id) { CallRecord(outcome: "submitted", httpStatus: 201) } update: {
-                    targets ? .cancelled(actionStatus: status) : .submitted(actionId: actionId, actionStatus: status, adopted: false)
+                    targets
+                        ? (ActionStatus(wireValue: status).isFinal
+                            ? .final(actionStatus: status, cancelledByUs: status == "Cancelled", note: nil)
+                            : .stillOpen(actionStatus: status))
+                        : .row(.submitted(actionId: actionId, actionStatus: status, adopted: false))
                 }
             case .failed(let http, let code, let message):
                 try send(row.id) {
                     CallRecord(outcome: "failed", httpStatus: http, errorCode: code, errorMessage: message)
-                } update: { .failed }
+                } update: { .row(.failed) }
             case .ingest, .pending:
                 break
             }
@@ -75,14 +80,16 @@ struct ReportFixture {
     }
 
     /// Sends a row as a job would: reserve (row `sending`), one second, record.
-    private func send(_ rowId: Int64, call: () -> CallRecord, update: () -> RowUpdate) throws {
+    private func send(_ rowId: Int64, call: () -> CallRecord, update: () -> RowChange) throws {
         let reservation = try store.reserveSlot(
             for: .send(rowId: rowId), jobId: job.id, tenant: "t", api: QuotaAPI.stopAndQuarantine.rawValue, now: clock.now,
             requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
         guard case .granted(let attemptId, let ledgerId) = reservation else { throw FixtureError.notGranted }
         clock.advance(by: 1)
-        try store.recordCall(attemptId: attemptId, ledgerId: ledgerId, rowId: rowId, now: clock.now, call: call(), update: update())
+        try store.record(
+            slot: QuotaGate.Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: clock.now), rowId: rowId, now: clock.now,
+            call: call(), change: update())
     }
 
     enum FixtureError: Error { case notGranted }

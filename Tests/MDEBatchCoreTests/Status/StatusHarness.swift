@@ -36,12 +36,14 @@ struct StatusHarness {
                 for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: "StopAndQuarantineFile", now: clock.now,
                 requestTimeout: 30, lookback: 3600, decide: { _, _ in .go })
             else { continue }
-            let update: RowUpdate = kind == .cancel
-                ? .cancelled(actionStatus: "Pending")
-                : .submitted(actionId: id, actionStatus: fixed ?? "Pending", adopted: false)
-            try store.recordCall(
-                attemptId: attemptId, ledgerId: ledgerId, rowId: row.id, now: clock.now,
-                call: CallRecord(outcome: "submitted", httpStatus: 201), update: update)
+            // What the real jobs write: a quarantine row submitted; a cancel row whose cancel
+            // was accepted and still read back open.
+            let change: RowChange = kind == .cancel
+                ? .stillOpen(actionStatus: "Pending")
+                : .row(.submitted(actionId: id, actionStatus: fixed ?? "Pending", adopted: false))
+            try store.record(
+                slot: QuotaGate.Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: clock.now), rowId: row.id, now: clock.now,
+                call: CallRecord(outcome: kind == .cancel ? "read-back-open" : "submitted", httpStatus: 201), change: change)
         }
     }
 

@@ -17,9 +17,9 @@ struct JobIngestTests {
             """.utf8).write(to: url)
         let store = try StateStore.inMemory()
         let options = QuarantineJobOptions(ingest: IngestOptions())
-        let first = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, store: store, now: Date())
+        let first = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, target: nil, store: store, now: Date())
         let job = try #require(first.creation.job)
-        let second = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, store: store, now: Date())
+        let second = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, target: nil, store: store, now: Date())
         guard case .existing(let found) = second.creation else {
             Issue.record("expected the existing job, got \(second.creation)")
             return
@@ -32,7 +32,7 @@ struct JobIngestTests {
         #expect(second.summary.fingerprint == first.summary.fingerprint)
         // A changed byte is a different input, so a different job.
         try Data("DeviceId,SHA1,Comment\n\(a),\(b),changed\n".utf8).write(to: url)
-        let third = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, store: store, now: Date())
+        let third = try JobIngest.ingest([.file(path: url.path)], names: ["x.csv"], options: options, target: nil, store: store, now: Date())
         #expect(third.creation.job?.id != job.id)
     }
 }

@@ -42,11 +42,19 @@ struct StateStoreTests {
         #expect(try store.counts(jobId: first.id).total == 3)
     }
 
-    @Test func differentOptionsMakeADifferentJob() throws {
+    @Test func theSameContentForAnotherTargetIsAnotherJob() throws {
         let store = try StateStore.inMemory()
-        let first = try #require(try ingest(store, rows(3)).job)
-        let second = try #require(try ingest(store, rows(3), options: #"{"comment":"x"}"#).job)
-        #expect(first.id != second.id)
+        func ingest(for target: JobTarget) throws -> JobCreation {
+            try store.createJob(NewJob(kind: .quarantine, inputs: ["x.csv"], options: "{}", target: target), now: now) { inserter in
+                for row in rows(3) { try inserter.insert(row) }
+                return "content-1"
+            }
+        }
+        let first = try #require(try ingest(for: JobTarget(apiBase: "https://api.test", tenant: "one")).job)
+        let other = JobTarget(apiBase: "https://api.test", tenant: "other")
+        let second = try ingest(for: other)
+        #expect(second.job?.id != first.id)
+        #expect(second.job?.targetKey == other.key)
         #expect(try store.jobs().count == 2)
     }
 

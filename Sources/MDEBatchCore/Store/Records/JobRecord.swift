@@ -23,10 +23,16 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     public var updatedAt: Date
     public var state: JobState
     public var rowCount: Int
+    /// `JobTarget.key` of the job's target: jobs, dedupe and the ledger are per target.
+    /// Nil only for a dry run made without credentials, until its first real run.
+    public var targetKey: String?
+    /// The stored plan (JSON): target, comment tag, pacing.
+    public var plan: JobPlan?
 
     public init(
         id: String, kind: JobKind, fingerprint: String, inputs: [String], options: String, tenant: String?,
-        apiBase: String?, parentJobId: String?, createdAt: Date, updatedAt: Date, state: JobState, rowCount: Int
+        apiBase: String?, parentJobId: String?, createdAt: Date, updatedAt: Date, state: JobState, rowCount: Int,
+        targetKey: String? = nil, plan: JobPlan? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -40,6 +46,28 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
         self.updatedAt = updatedAt
         self.state = state
         self.rowCount = rowCount
+        self.targetKey = targetKey
+        self.plan = plan
+    }
+
+    /// The plan the job runs by: the stored one, or for a job made before plans were
+    /// stored, the one it was made with as far as it is known (its comment tag from its
+    /// options, default pacing, the target it last ran against).
+    public var effectivePlan: JobPlan {
+        if let plan { return plan }
+        return Self.legacyPlan(id: id, kind: kind, options: options, tenant: tenant, apiBase: apiBase)
+    }
+
+    static func legacyPlan(id: String, kind: JobKind, options: String, tenant: String?, apiBase: String?) -> JobPlan {
+        struct Tagged: Decodable { var commentTag: Bool? }
+        let tagged = (try? JSONDecoder().decode(Tagged.self, from: Data(options.utf8)))?.commentTag ?? true
+        var target: JobTarget?
+        if let apiBase, let tenant {
+            // Jobs before plans stored `tenantId/clientId`.
+            let tenantId = tenant.split(separator: "/").first.map(String.init) ?? tenant
+            target = JobTarget(apiBase: apiBase, tenant: tenantId)
+        }
+        return JobPlan(target: target, commentSuffix: tagged ? JobPlan.commentTag(jobId: id) : "", pacing: .defaults)
     }
 
     public enum Columns {
@@ -48,5 +76,6 @@ public struct JobRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
         public static let fingerprint = Column(CodingKeys.fingerprint)
         public static let createdAt = Column(CodingKeys.createdAt)
         public static let state = Column(CodingKeys.state)
+        public static let targetKey = Column(CodingKeys.targetKey)
     }
 }
