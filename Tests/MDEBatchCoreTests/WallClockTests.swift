@@ -20,8 +20,9 @@ struct WallClockTests {
         let origin = Date()
         let clock = ScaledWallClock(scale: 1000, origin: origin)
         try await clock.sleep(until: origin.addingTimeInterval(50))
-        // 50 scaled seconds are 50 ms of real time.
+        // 50 scaled seconds are 50 ms of real time; an unscaled clock would take 50 s. The
+        // bound is loose on purpose: a loaded machine must not fail this test.
         #expect(clock.now >= origin.addingTimeInterval(50))
-        #expect(Date().timeIntervalSince(origin) < 5)
+        #expect(Date().timeIntervalSince(origin) < 40)
     }
 }

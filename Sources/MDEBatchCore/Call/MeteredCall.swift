@@ -88,7 +88,7 @@ public struct MeteredCall: Sendable {
             } catch let error as AuthError {
                 // Nothing left the process: no token could be had.
                 try record(
-                    slot, purpose, CallRecord(outcome: "not-sent", errorMessage: "\(error)"),
+                    slot, purpose, CallRecord(outcome: .notSent, errorMessage: "\(error)"),
                     isSend ? .row(.retry(at: clock.now, inDoubt: false, refundAttempt: true)) : .unchanged)
                 stop.stop(.authentication("\(error)"))
                 return .deferred
@@ -105,10 +105,10 @@ public struct MeteredCall: Sendable {
                 case .rateLimited:
                     statistics.rateLimitHit()
                     let until = now.addingTimeInterval(failure.retryAfter ?? 60)
-                    try store.pauseAPI(tenant: gate.tenant, api: api.rawValue, until: until)
+                    try store.pauseAPI(tenant: gate.tenant, api: api, until: until)
                     logger.info("rate-limited", metadata: ["job.id": "\(jobId)", "api": "\(api.rawValue)", "until": "\(until)"])
                     try record(
-                        slot, purpose, CallRecord(failure: failure, outcome: "rate-limited"),
+                        slot, purpose, CallRecord(failure: failure, outcome: .rateLimited),
                         isSend ? .row(.retry(at: until, inDoubt: false, refundAttempt: true)) : .unchanged)
                     Failpoint.check(api, .recorded)
                     if isSend { return .deferred }
@@ -117,7 +117,7 @@ public struct MeteredCall: Sendable {
                     refreshedToken = true
                     await tokens.invalidate()
                     try record(
-                        slot, purpose, CallRecord(failure: failure, outcome: "unauthorized-refreshing"),
+                        slot, purpose, CallRecord(failure: failure, outcome: .unauthorizedRefreshing),
                         isSend ? .row(.retry(at: now, inDoubt: false, refundAttempt: true)) : .unchanged)
                     Failpoint.check(api, .recorded)
                     if try applyBreaker(verdict, failure: failure) { return .deferred }

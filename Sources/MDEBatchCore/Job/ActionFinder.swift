@@ -28,9 +28,9 @@ struct ActionFinder: Sendable {
                 switch result {
                 case .success(let list, let status):
                     let found = list.value.contains(where: matches)
-                    return (CallRecord(outcome: found ? "lookup-found" : "lookup-not-found", httpStatus: status), .unchanged)
+                    return (CallRecord(outcome: found ? .lookupFound : .lookupNotFound, httpStatus: status), .unchanged)
                 case .failure(let failure):
-                    return (CallRecord(failure: failure, outcome: "lookup-failed"), .unchanged)
+                    return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
                 }
             }
             switch outcome {
@@ -47,7 +47,7 @@ struct ActionFinder: Sendable {
 
 extension CallRecord {
     /// The audit record of a failed call.
-    init(failure: CallFailure, outcome: String) {
+    init(failure: CallFailure, outcome: CallOutcome) {
         var status: Int?
         if case .http(let code) = failure.kind { status = code }
         self.init(
@@ -57,7 +57,7 @@ extension CallRecord {
     }
 
     /// Keeps the row's last error when its state changes without a new call.
-    init(row: RowRecord, outcome: String) {
+    init(row: RowRecord, outcome: CallOutcome) {
         self.init(
             outcome: outcome, httpStatus: row.httpStatus, errorCode: row.errorCode, errorMessage: row.errorMessage,
             errorTarget: row.errorTarget)

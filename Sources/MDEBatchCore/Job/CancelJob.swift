@@ -64,7 +64,7 @@ public struct CancelJob: RunnableJob {
         }
         guard let row = try context.store.row(id: row.id), row.state == .pending else { return }
         if row.attempts >= context.settings.retry.maxAttempts {
-            try context.store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: "gave-up"), update: .failed)
+            try context.store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: .gaveUp), update: .failed)
             return
         }
         try await send(row, target: target)

@@ -12,24 +12,24 @@ enum CancelTransition {
         switch result {
         case .success(let action, let status):
             // Cancel races with completion: the outcome is the status read back.
-            return (CallRecord(outcome: "cancel-accepted", httpStatus: status), .accepted(actionStatus: action.status?.wireValue, readAt: now), true)
+            return (CallRecord(outcome: .cancelAccepted, httpStatus: status), .accepted(actionStatus: action.status?.wireValue, readAt: now), true)
         case .failure(let failure):
-            let record = { (outcome: String) in CallRecord(failure: failure, outcome: outcome) }
+            let record = { (outcome: CallOutcome) in CallRecord(failure: failure, outcome: outcome) }
             switch failure.category {
             case .rateLimited:
-                return (record("rate-limited"), .row(.retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true)), false)
+                return (record(.rateLimited), .row(.retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true)), false)
             case .inDoubt:
-                return (record("in-doubt"), .row(.retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false)), false)
+                return (record(.inDoubt), .row(.retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false)), false)
             case .unauthorized:
-                return (record("unauthorized"), .row(.failed), false)
+                return (record(.unauthorized), .row(.failed), false)
             case .notFound:
-                return (record("not-found"), .row(.failed), false)
+                return (record(.notFound), .row(.failed), false)
             case .permanent, .alreadyPending:
-                guard failure.status == 400 else { return (record("failed"), .row(.failed), false) }
+                guard failure.status == 400 else { return (record(.failed), .row(.failed), false) }
                 // MDE answers 400 to a cancel of an action that is already final: read its real status.
-                return (record("already-final"), .row(.retry(at: now, inDoubt: true, refundAttempt: false)), true)
+                return (record(.alreadyFinal), .row(.retry(at: now, inDoubt: true, refundAttempt: false)), true)
             case .forbidden:
-                return (record("failed"), .row(.failed), false)
+                return (record(.failed), .row(.failed), false)
             }
         }
     }
@@ -73,17 +73,17 @@ enum CancelTransition {
                 } else if !ours, read == .cancelled {
                     note = "already cancelled by \(action.cancellationRequestor ?? "someone else")"
                 }
-                return .record(CallRecord(outcome: "read-back", httpStatus: status), .final(actionStatus: read.wireValue, cancelledByUs: ours, note: note))
+                return .record(CallRecord(outcome: .readBack, httpStatus: status), .final(actionStatus: read.wireValue, cancelledByUs: ours, note: note))
             }
-            if accepted { return waitOrGiveUp(read.wireValue, CallRecord(outcome: "read-back-open", httpStatus: status), nil) }
+            if accepted { return waitOrGiveUp(read.wireValue, CallRecord(outcome: .readBackOpen, httpStatus: status), nil) }
             if row.httpStatus == 400 {
                 // The API refused the cancel, yet the action is open: the 400 was about something else.
-                return .record(CallRecord(row: row, outcome: "read-back-open"), .row(.failed))
+                return .record(CallRecord(row: row, outcome: .readBackOpen), .row(.failed))
             }
-            return .cancel(CallRecord(outcome: "read-back-open", httpStatus: status), .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
+            return .cancel(CallRecord(outcome: .readBackOpen, httpStatus: status), .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
         case .failure(let failure):
-            let call = CallRecord(failure: failure, outcome: "read-back-failed")
-            if failure.category == .notFound && !accepted { return .record(CallRecord(failure: failure, outcome: "not-found"), .row(.failed)) }
+            let call = CallRecord(failure: failure, outcome: .readBackFailed)
+            if failure.category == .notFound && !accepted { return .record(CallRecord(failure: failure, outcome: .notFound), .row(.failed)) }
             if stopping { return .record(call, .unchanged) }
             if accepted { return waitOrGiveUp(nil, call, failure) }
             return .record(call, .row(.retry(at: now.addingTimeInterval(delay(max(row.attempts, 1), failure)), inDoubt: true, refundAttempt: false)))

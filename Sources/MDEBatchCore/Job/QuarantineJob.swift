@@ -49,7 +49,7 @@ public struct QuarantineJob: RunnableJob {
         }
         guard let row = try store.row(id: row.id), row.state == .pending else { return }
         if row.attempts >= context.settings.retry.maxAttempts {
-            try store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: "gave-up"), update: .failed)
+            try store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: .gaveUp), update: .failed)
             return
         }
         try await send(row)

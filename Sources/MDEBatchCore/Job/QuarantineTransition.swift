@@ -21,24 +21,24 @@ enum QuarantineTransition {
         switch result {
         case .success(let action, let status):
             return (
-                CallRecord(outcome: "submitted", httpStatus: status),
+                CallRecord(outcome: .submitted, httpStatus: status),
                 .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false)
             )
         case .failure(let failure):
-            let record = { (outcome: String) in CallRecord(failure: failure, outcome: outcome) }
+            let record = { (outcome: CallOutcome) in CallRecord(failure: failure, outcome: outcome) }
             switch failure.category {
             case .rateLimited:
-                return (record("rate-limited"), .retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true))
+                return (record(.rateLimited), .retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true))
             case .inDoubt:
-                return (record("in-doubt"), .retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false))
+                return (record(.inDoubt), .retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false))
             case .alreadyPending:
                 // The pending action is looked up and adopted next.
-                return (record("already-pending"), .retry(at: now, inDoubt: false, refundAttempt: false))
+                return (record(.alreadyPending), .retry(at: now, inDoubt: false, refundAttempt: false))
             case .unauthorized:
                 // A second 401 in a row, after the token was refreshed.
-                return (record("unauthorized"), .failed)
+                return (record(.unauthorized), .failed)
             case .forbidden, .notFound, .permanent:
-                return (record("failed"), .failed)
+                return (record(.failed), .failed)
             }
         }
     }
@@ -51,18 +51,18 @@ enum QuarantineTransition {
         switch result {
         case .found(let action):
             return .record(
-                CallRecord(outcome: "found", httpStatus: 201),
+                CallRecord(outcome: .found, httpStatus: 201),
                 .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: false))
         case .notFound:
             let visibleBy = sentAt.addingTimeInterval(visibilityDelay)
             guard now >= visibleBy else {
-                return .record(CallRecord(row: row, outcome: "not-yet-visible"), .retry(at: visibleBy, inDoubt: true, refundAttempt: false))
+                return .record(CallRecord(row: row, outcome: .notYetVisible), .retry(at: visibleBy, inDoubt: true, refundAttempt: false))
             }
             return .send
         case .unavailable(let failure):
             if stopping { return .wait }
             return .record(
-                CallRecord(row: row, outcome: "lookup-unavailable"),
+                CallRecord(row: row, outcome: .lookupUnavailable),
                 .retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false))
         }
     }
@@ -74,12 +74,12 @@ enum QuarantineTransition {
         switch result {
         case .found(let action):
             return (
-                CallRecord(row: row, outcome: "adopted"),
+                CallRecord(row: row, outcome: .adopted),
                 .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: true)
             )
         case .notFound, .unavailable:
-            if attempt >= maxAttempts { return (CallRecord(row: row, outcome: "gave-up"), .failed) }
-            return (CallRecord(row: row, outcome: "pending-not-found"), .retry(at: retryAt, inDoubt: false, refundAttempt: false))
+            if attempt >= maxAttempts { return (CallRecord(row: row, outcome: .gaveUp), .failed) }
+            return (CallRecord(row: row, outcome: .pendingNotFound), .retry(at: retryAt, inDoubt: false, refundAttempt: false))
         }
     }
 }

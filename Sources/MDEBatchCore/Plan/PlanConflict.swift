@@ -10,6 +10,17 @@ public struct PlanDifference: Sendable, Hashable {
         self.jobValue = jobValue
         self.given = given
     }
+
+    /// Collects the differences that `compare(option, job's value, given value)` finds.
+    static func collect(_ body: (_ compare: (String, String?, String?) -> Void) -> Void) -> [PlanDifference] {
+        var differences: [PlanDifference] = []
+        body { option, mine, theirs in
+            if mine != theirs {
+                differences.append(PlanDifference(option: option, jobValue: mine ?? "(not given)", given: theirs ?? "(not given)"))
+            }
+        }
+        return differences
+    }
 }
 
 /// A command gave a job options that would change what it sends, or pointed it at
@@ -39,37 +50,27 @@ public enum PlanConflict: Error, Sendable, Hashable, CustomStringConvertible {
 extension QuarantineJobOptions {
     /// The options of `given` that differ from these (the job's), as the user types them.
     public func differences(from given: QuarantineJobOptions) -> [PlanDifference] {
-        var differences: [PlanDifference] = []
-        func compare(_ option: String, _ mine: String?, _ theirs: String?) {
-            if mine != theirs {
-                differences.append(PlanDifference(option: option, jobValue: mine ?? "(not given)", given: theirs ?? "(not given)"))
-            }
+        PlanDifference.collect { compare in
+            compare("--format", ingest.format?.rawValue, given.ingest.format?.rawValue)
+            compare("--machine-column", ingest.machineColumn, given.ingest.machineColumn)
+            compare("--sha1-column", ingest.sha1Column, given.ingest.sha1Column)
+            compare("--comment-column", ingest.commentColumn, given.ingest.commentColumn)
+            compare("--comment", ingest.defaultComment.map { "'\($0)'" }, given.ingest.defaultComment.map { "'\($0)'" })
+            compare("--no-comment-tag", commentTag ? "off" : "on", given.commentTag ? "off" : "on")
+            compare("--resubmit", resubmit ? "on" : "off", given.resubmit ? "on" : "off")
         }
-        compare("--format", ingest.format?.rawValue, given.ingest.format?.rawValue)
-        compare("--machine-column", ingest.machineColumn, given.ingest.machineColumn)
-        compare("--sha1-column", ingest.sha1Column, given.ingest.sha1Column)
-        compare("--comment-column", ingest.commentColumn, given.ingest.commentColumn)
-        compare("--comment", ingest.defaultComment.map { "'\($0)'" }, given.ingest.defaultComment.map { "'\($0)'" })
-        compare("--no-comment-tag", commentTag ? "off" : "on", given.commentTag ? "off" : "on")
-        compare("--resubmit", resubmit ? "on" : "off", given.resubmit ? "on" : "off")
-        return differences
     }
 }
 
 extension CancelJobOptions {
     /// The options of `given` that differ from these (the job's), as the user types them.
     public func differences(from given: CancelJobOptions) -> [PlanDifference] {
-        var differences: [PlanDifference] = []
-        func compare(_ option: String, _ mine: String?, _ theirs: String?) {
-            if mine != theirs {
-                differences.append(PlanDifference(option: option, jobValue: mine ?? "(not given)", given: theirs ?? "(not given)"))
-            }
+        PlanDifference.collect { compare in
+            compare("--comment", "'\(comment)'", "'\(given.comment)'")
+            compare("--no-comment-tag", commentTag ? "off" : "on", given.commentTag ? "off" : "on")
+            compare("--include-final", onlyOpen ? "off" : "on", given.onlyOpen ? "off" : "on")
+            compare("--format", format?.rawValue, given.format?.rawValue)
+            compare("--action-id-column", actionIdColumn, given.actionIdColumn)
         }
-        compare("--comment", "'\(comment)'", "'\(given.comment)'")
-        compare("--no-comment-tag", commentTag ? "off" : "on", given.commentTag ? "off" : "on")
-        compare("--include-final", onlyOpen ? "off" : "on", given.onlyOpen ? "off" : "on")
-        compare("--format", format?.rawValue, given.format?.rawValue)
-        compare("--action-id-column", actionIdColumn, given.actionIdColumn)
-        return differences
     }
 }

@@ -50,7 +50,7 @@ public struct QuotaGate: Sendable {
             let now = clock.now
             let policy = self.policy
             let reservation = try store.reserveSlot(
-                for: purpose, jobId: jobId, tenant: tenant, api: api.rawValue, now: now,
+                for: purpose, jobId: jobId, tenant: tenant, api: api, now: now,
                 requestTimeout: requestTimeout, lookback: lookback
             ) { calls, pausedUntil in
                 Self.decide(calls: calls, pausedUntil: pausedUntil, policy: policy, now: now)
@@ -83,7 +83,7 @@ public struct QuotaGate: Sendable {
     public func usage(api: QuotaAPI) throws -> [(limit: RateLimit, used: Int)] {
         let now = clock.now
         let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
-        let calls = try store.ledgerCalls(tenant: tenant, api: api.rawValue, now: now, lookback: lookback)
+        let calls = try store.ledgerCalls(tenant: tenant, api: api, now: now, lookback: lookback)
         return policy.limits.map { limit in
             (limit, SlidingWindowLedger.occupancy(calls: calls, window: limit.window, now: now))
         }

@@ -53,7 +53,7 @@ extension JobContext {
         let policy = settings.policy
         let usage = try gate.usage(api: api)
         let lookback = (policy.limits.map(\.window).max() ?? 3600) + settings.requestTimeout
-        let ledger = try store.ledgerCalls(tenant: gate.tenant, api: api.rawValue, now: now, lookback: lookback)
+        let ledger = try store.ledgerCalls(tenant: gate.tenant, api: api, now: now, lookback: lookback)
         let estimate = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: open)
         let nextSlot = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
         return ProgressSnapshot(

@@ -272,14 +272,14 @@ public struct StatusRefresher: Sendable {
             let outcome = try await metered.perform(.lookup(rowId: nil), api: api, request: send) { result, _ in
                 switch result {
                 case .success(_, let status):
-                    return (CallRecord(outcome: "status-read", httpStatus: status), .unchanged)
+                    return (CallRecord(outcome: .statusRead, httpStatus: status), .unchanged)
                 case .failure(let failure):
-                    let outcome: String
+                    let outcome: CallOutcome
                     switch failure.category {
-                    case .unauthorized, .forbidden: outcome = "unauthorized"
-                    case .notFound: outcome = "status-not-found"
-                    case .permanent, .alreadyPending: outcome = "status-refused"
-                    case .inDoubt, .rateLimited: outcome = "status-failed"
+                    case .unauthorized, .forbidden: outcome = .unauthorized
+                    case .notFound: outcome = .statusNotFound
+                    case .permanent, .alreadyPending: outcome = .statusRefused
+                    case .inDoubt, .rateLimited: outcome = .statusFailed
                     }
                     return (CallRecord(failure: failure, outcome: outcome), .unchanged)
                 }

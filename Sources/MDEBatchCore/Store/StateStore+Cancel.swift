@@ -45,7 +45,7 @@ extension StateStore {
                             errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
                         """,
                     arguments: [
-                        now, call.outcome, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
+                        now, call.outcome.rawValue, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
                         call.retryAfter, slot.attemptId,
                     ])
             }

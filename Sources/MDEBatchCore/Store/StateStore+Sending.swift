@@ -38,14 +38,14 @@ public enum Reservation: Sendable, Equatable {
 
 /// How a call ended, for the row, the attempt and the ledger in one transaction.
 public struct CallRecord: Sendable, Equatable {
-    public var outcome: String
+    public var outcome: CallOutcome
     public var httpStatus: Int?
     public var errorCode: String?
     public var errorMessage: String?
     public var errorTarget: String?
     public var retryAfter: Double?
 
-    public init(outcome: String, httpStatus: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, errorTarget: String? = nil, retryAfter: Double? = nil) {
+    public init(outcome: CallOutcome, httpStatus: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, errorTarget: String? = nil, retryAfter: Double? = nil) {
         self.outcome = outcome
         self.httpStatus = httpStatus
         self.errorCode = errorCode
@@ -78,7 +78,7 @@ extension StateStore {
     /// - Parameter decide: the pure quota decision over the ledger entries that may
     ///   still count and the API's pause; returns nil to grant.
     public func reserveSlot(
-        for purpose: SlotPurpose, jobId: String, tenant: String, api: String, now: Date,
+        for purpose: SlotPurpose, jobId: String, tenant: String, api: QuotaAPI, now: Date,
         requestTimeout: TimeInterval, lookback: TimeInterval, decide: ([LedgerCall], Date?) -> SlotDecision
     ) throws -> Reservation {
         try writer.write { db in
@@ -88,7 +88,7 @@ extension StateStore {
             }
             let calls = try Self.ledgerCalls(db, tenant: tenant, api: api, now: now, lookback: lookback)
             let pausedUntil = try Date.fetchOne(
-                db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api])
+                db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api.rawValue])
             switch decide(calls, pausedUntil) {
             case .go: break
             case .wait(let until): return .wait(until: until)
@@ -96,10 +96,10 @@ extension StateStore {
             }
             try db.execute(
                 sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)",
-                arguments: [tenant, api, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
+                arguments: [tenant, api.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
             let ledgerId = db.lastInsertedRowID
             var attempt = AttemptRecord(
-                id: nil, jobId: jobId, rowId: purpose.rowId, api: api, startedAt: now, finishedAt: nil, outcome: nil,
+                id: nil, jobId: jobId, rowId: purpose.rowId, api: api.rawValue, startedAt: now, finishedAt: nil, outcome: nil,
                 httpStatus: nil, errorCode: nil, errorMessage: nil, errorTarget: nil, retryAfter: nil)
             try attempt.insert(db)
             if case .send(let rowId) = purpose {
@@ -176,13 +176,13 @@ extension StateStore {
     }
 
     /// Pauses an API for everyone on the tenant until `until` (after a 429).
-    public func pauseAPI(tenant: String, api: String, until: Date) throws {
+    public func pauseAPI(tenant: String, api: QuotaAPI, until: Date) throws {
         try writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO apiPause (tenant, api, until) VALUES (?, ?, ?)
                     ON CONFLICT(tenant, api) DO UPDATE SET until = MAX(until, excluded.until)
-                    """, arguments: [tenant, api, until])
+                    """, arguments: [tenant, api.rawValue, until])
         }
     }
 
@@ -249,12 +249,12 @@ extension StateStore {
     /// The calls of a tenant's API that may still count in a window of at most `lookback`
     /// seconds at `now`, as the quota arithmetic sees them: a call still in flight past its
     /// deadline (its process died) counts as completed at the deadline.
-    public func ledgerCalls(tenant: String, api: String, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
+    public func ledgerCalls(tenant: String, api: QuotaAPI, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
         try writer.read { db in try Self.ledgerCalls(db, tenant: tenant, api: api, now: now, lookback: lookback) }
     }
 
     /// Read through SQLite's C API: this runs in every reservation, inside the write lock.
-    static func ledgerCalls(_ db: Database, tenant: String, api: String, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
+    static func ledgerCalls(_ db: Database, tenant: String, api: QuotaAPI, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
         let statement = try db.cachedStatement(
             sql: "SELECT sentAt, completedAt, deadline FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?")
         let handle = statement.sqliteStatement
@@ -262,7 +262,7 @@ extension StateStore {
         sqlite3_clear_bindings(handle)
         let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
         sqlite3_bind_text(handle, 1, tenant, -1, transient)
-        sqlite3_bind_text(handle, 2, api, -1, transient)
+        sqlite3_bind_text(handle, 2, api.rawValue, -1, transient)
         let nowSeconds = now.timeIntervalSince1970
         sqlite3_bind_double(handle, 3, nowSeconds - lookback)
         var calls: [LedgerCall] = []

@@ -86,13 +86,7 @@ struct CancelCommand: AsyncParsableCommand {
                 }
             } else {
                 let target = try APITarget.resolve(send.api, emulator: false, stored: nil, pacing: overrides.forNewJob)
-                let jobTarget: JobTarget?
-                if dryRun {
-                    jobTarget = try? target.jobTarget()
-                } else {
-                    _ = try target.credentials()
-                    jobTarget = try target.jobTarget()
-                }
+                let jobTarget = try target.jobTarget(dryRun: dryRun)
                 result = try CancelJobIngest.fromReport(
                     path: fromReport!, options: cancelOptions(parentJobId: nil), target: jobTarget, pacing: overrides.forNewJob,
                     store: store, now: Date())

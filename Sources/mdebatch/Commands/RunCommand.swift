@@ -31,13 +31,7 @@ struct RunCommand: AsyncParsableCommand {
             // The target the job is keyed by. Name a missing credential before reading a
             // million rows; a dry run may go without (its first real run binds the job).
             let probe = try APITarget.resolve(run.send.api, emulator: run.emulator, stored: nil, pacing: overrides.forNewJob)
-            let target: JobTarget?
-            if dryRun {
-                target = try? probe.jobTarget()
-            } else {
-                _ = try probe.credentials()
-                target = try probe.jobTarget()
-            }
+            let target = try probe.jobTarget(dryRun: dryRun)
 
             let result = try JobIngest.ingest(
                 input.sources, names: input.files, options: options, target: target, pacing: overrides.forNewJob, store: store,

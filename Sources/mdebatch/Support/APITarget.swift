@@ -90,6 +90,15 @@ struct APITarget {
         return JobTarget(baseURL: baseURL, credentials: try credentials(), cloud: cloud)
     }
 
+    /// The target of a command about to create a job: required (credentials named
+    /// precisely when missing, exit 77) unless it is a dry run, which may go without (the
+    /// job's first real run binds it).
+    func jobTarget(dryRun: Bool) throws -> JobTarget? {
+        if dryRun { return try? jobTarget() }
+        _ = try credentials()
+        return try jobTarget()
+    }
+
     /// Runs `body` with a live HTTP client, token provider and API client (starting and
     /// stopping the embedded emulator around it).
     func withEnvironment<T: Sendable>(logger: Logger, _ body: (JobEnvironment) async throws -> T) async throws -> T {

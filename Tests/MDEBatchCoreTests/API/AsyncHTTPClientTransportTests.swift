@@ -107,14 +107,15 @@ struct AsyncHTTPClientTransportTests {
         let started = Date()
         let error = await #expect(throws: TransportError.self) {
             try await AsyncHTTPClientTransport.withTransport(connectTimeout: 1) { transport in
-                try await transport.send(TransportRequest(method: "GET", url: url), timeout: 10)
+                try await transport.send(TransportRequest(method: "GET", url: url), timeout: 120)
             }
         }
         guard case .connection = error else {
             Issue.record("expected a connection error, got \(String(describing: error))")
             return
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Not the 120 s request time-out; the bound is loose for loaded machines.
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func serverThatNeverAnswersTimesOut() async throws {
@@ -128,7 +129,8 @@ struct AsyncHTTPClientTransportTests {
                 try await transport.send(TransportRequest(method: "GET", url: url), timeout: 0.5)
             }
         }
-        #expect(Date().timeIntervalSince(started) < 5)
+        // Without the time-out this would wait forever; the bound is loose for loaded machines.
+        #expect(Date().timeIntervalSince(started) < 30)
     }
 
     @Test func oversizedBodiesAreRefused() async throws {

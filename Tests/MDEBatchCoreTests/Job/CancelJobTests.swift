@@ -180,18 +180,18 @@ struct CancelJobTests {
         // Row 1: a process reserved the slot (row `sending`), its cancel reached MDE, and it died.
         let first = try #require(rows[ids[0]])
         _ = try harness.store.reserveSlot(
-            for: .send(rowId: first.id), jobId: job.job.id, tenant: "tenant/client", api: QuotaAPI.cancel.rawValue,
+            for: .send(rowId: first.id), jobId: job.job.id, tenant: "tenant/client", api: .cancel,
             now: harness.clock.now, requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
         harness.fake.setStatus(ids[0], "Cancelled", cancellationComment: job.comment)
         // Row 2: its cancel was accepted and recorded, and the process died before the read-back.
         let second = try #require(rows[ids[1]])
         _ = try harness.store.reserveSlot(
-            for: .send(rowId: second.id), jobId: job.job.id, tenant: "tenant/client", api: QuotaAPI.cancel.rawValue,
+            for: .send(rowId: second.id), jobId: job.job.id, tenant: "tenant/client", api: .cancel,
             now: harness.clock.now, requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
         try harness.store.record(
-            slot: nil, rowId: second.id, now: harness.clock.now, call: CallRecord(outcome: "cancel-accepted", httpStatus: 200),
+            slot: nil, rowId: second.id, now: harness.clock.now, call: CallRecord(outcome: .cancelAccepted, httpStatus: 200),
             change: .accepted(actionStatus: "Pending", readAt: harness.clock.now))
         harness.fake.setStatus(ids[1], "Cancelled", cancellationComment: job.comment)
 

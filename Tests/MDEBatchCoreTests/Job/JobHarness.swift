@@ -55,7 +55,7 @@ struct JobHarness {
             let id = UUID().uuidString.lowercased()
             fake.seed(.init(id: id, machineId: row.machineId, sha1: row.sha1, comment: row.comment, status: actual(index), created: clock.now))
             try store.updateRow(
-                row.id, now: clock.now, call: CallRecord(outcome: "submitted", httpStatus: 201),
+                row.id, now: clock.now, call: CallRecord(outcome: .submitted, httpStatus: 201),
                 update: .submitted(actionId: id, actionStatus: known(index), adopted: false))
             ids.append(id)
         }

@@ -120,8 +120,8 @@ struct QuarantineJobTests {
         let outcome = try await harness.run(try harness.makeJob())
         #expect(outcome.counts["submitted"] == 2)
         #expect(harness.fake.posts.count == 3)
-        let attempts = try harness.store.attempts(jobId: harness.job.id).map { $0.outcome ?? "" }
-        #expect(attempts.prefix(2) == ["unauthorized-refreshing", "submitted"])
+        let attempts = try harness.store.attempts(jobId: harness.job.id).map(\.outcome)
+        #expect(attempts.prefix(2) == [.unauthorizedRefreshing, .submitted])
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -130,7 +130,7 @@ struct QuarantineJobTests {
         let row = try #require(try harness.store.rows(jobId: harness.job.id).first)
         // A previous process reserved a slot, marked the row sending, sent, and died.
         _ = try harness.store.reserveSlot(
-            for: .send(rowId: row.id), jobId: harness.job.id, tenant: "tenant/client", api: QuotaAPI.stopAndQuarantine.rawValue,
+            for: .send(rowId: row.id), jobId: harness.job.id, tenant: "tenant/client", api: .stopAndQuarantine,
             now: harness.clock.now, requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
         harness.fake.seed(.init(

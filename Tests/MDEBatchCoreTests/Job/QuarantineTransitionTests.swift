@@ -50,7 +50,7 @@ struct QuarantineTransitionTests {
     @Test func afterSendSuccessKeepsTheActionId() throws {
         let (record, update) = QuarantineTransition.afterSend(
             .success(try Self.action("a-1"), status: 201), attempt: 1, maxAttempts: 6, now: Self.now, backoff: { _ in 0 })
-        #expect(record.outcome == "submitted")
+        #expect(record.outcome == .submitted)
         #expect(update == .submitted(actionId: "a-1", actionStatus: "Pending", adopted: false))
     }
 
@@ -63,16 +63,16 @@ struct QuarantineTransitionTests {
         }
         // Found: adopt its id.
         #expect(lookup(.found(try Self.action("a-2"))) == .record(
-            CallRecord(outcome: "found", httpStatus: 201), .submitted(actionId: "a-2", actionStatus: "Pending", adopted: false)))
+            CallRecord(outcome: .found, httpStatus: 201), .submitted(actionId: "a-2", actionStatus: "Pending", adopted: false)))
         // Not found within the visibility delay: look again when it has passed, still in doubt.
         #expect(lookup(.notFound) == .record(
-            CallRecord(row: row, outcome: "not-yet-visible"),
+            CallRecord(row: row, outcome: .notYetVisible),
             .retry(at: sent.addingTimeInterval(120), inDoubt: true, refundAttempt: false)))
         // Not found after it: send again.
         #expect(lookup(.notFound, sentAt: Self.now.addingTimeInterval(-121)) == .send)
         // The lookup failed: try it later, still in doubt; stopping leaves the row alone.
         #expect(lookup(.unavailable(nil)) == .record(
-            CallRecord(row: row, outcome: "lookup-unavailable"), .retry(at: Self.now.addingTimeInterval(9), inDoubt: true, refundAttempt: false)))
+            CallRecord(row: row, outcome: .lookupUnavailable), .retry(at: Self.now.addingTimeInterval(9), inDoubt: true, refundAttempt: false)))
         #expect(lookup(.unavailable(nil), stopping: true) == .wait)
     }
 
@@ -86,7 +86,7 @@ struct QuarantineTransitionTests {
         #expect(again.1 == .retry(at: later, inDoubt: false, refundAttempt: false))
         let last = QuarantineTransition.afterAdoptLookup(.notFound, row: row, attempt: 6, maxAttempts: 6, now: Self.now, retryAt: later)
         #expect(last.1 == .failed)
-        #expect(last.0.outcome == "gave-up")
+        #expect(last.0.outcome == .gaveUp)
     }
 
     @Test(arguments: [

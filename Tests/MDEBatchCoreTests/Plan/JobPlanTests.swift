@@ -55,7 +55,7 @@ struct JobPlanTests {
         let file = try InputFile(rows: 2)
         let first = try #require(try ingest(file, store, target: Self.tenantA).creation.job)
         for row in try store.rows(jobId: first.id) {
-            try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: "submitted", httpStatus: 201),
+            try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: .submitted, httpStatus: 201),
                 update: .submitted(actionId: "act-\(row.id)", actionStatus: "Pending", adopted: false))
         }
         // A changed file on the same target: the rows already sent there are not sent again.
@@ -73,7 +73,7 @@ struct JobPlanTests {
         let sent = try InputFile(rows: 1)
         let first = try #require(try ingest(sent, store, target: Self.tenantA).creation.job)
         let row = try #require(try store.rows(jobId: first.id).first)
-        try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: "submitted"), update: .submitted(actionId: "x", actionStatus: nil, adopted: false))
+        try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: .submitted), update: .submitted(actionId: "x", actionStatus: nil, adopted: false))
 
         let file = try InputFile(rows: 2)
         let dry = try #require(try ingest(file, store, target: nil).creation.job)

@@ -64,14 +64,13 @@ struct QuotaScheduleTests {
         #expect(estimate.lastSendAt == now.addingTimeInterval(120))
     }
 
+    /// The time limit only guards against a schedule that walks every call (its speed is
+    /// `mdebatch-bench`'s business, not a test's).
     @Test(.timeLimit(.minutes(1)))
-    func oneMillionCallsScheduleQuickly() {
-        let started = Date()
+    func oneMillionCallsHaveAnExactMakespan() {
         let estimate = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 1_000_000)
-        let elapsed = Date().timeIntervalSince(started)
         // 1,000,000 = 666 full hours of 1,500 plus 1,000 (ten more minutes of 100).
         #expect(estimate.makespan == 666 * 3600 + 9 * 60)
-        #expect(elapsed < 5)
     }
 
     static let descriptions: [(TimeInterval, String)] = [

@@ -62,7 +62,7 @@ struct ReportFixture {
             switch spec.fate {
             case .submitted(let actionId, let status):
                 // What the real jobs write: a quarantine row submitted; a cancel row read back after its cancel.
-                try send(row.id) { CallRecord(outcome: "submitted", httpStatus: 201) } update: {
+                try send(row.id) { CallRecord(outcome: .submitted, httpStatus: 201) } update: {
                     targets
                         ? (ActionStatus(wireValue: status).isFinal
                             ? .final(actionStatus: status, cancelledByUs: status == "Cancelled", note: nil)
@@ -71,7 +71,7 @@ struct ReportFixture {
                 }
             case .failed(let http, let code, let message):
                 try send(row.id) {
-                    CallRecord(outcome: "failed", httpStatus: http, errorCode: code, errorMessage: message)
+                    CallRecord(outcome: .failed, httpStatus: http, errorCode: code, errorMessage: message)
                 } update: { .row(.failed) }
             case .ingest, .pending:
                 break
@@ -82,7 +82,7 @@ struct ReportFixture {
     /// Sends a row as a job would: reserve (row `sending`), one second, record.
     private func send(_ rowId: Int64, call: () -> CallRecord, update: () -> RowChange) throws {
         let reservation = try store.reserveSlot(
-            for: .send(rowId: rowId), jobId: job.id, tenant: "t", api: QuotaAPI.stopAndQuarantine.rawValue, now: clock.now,
+            for: .send(rowId: rowId), jobId: job.id, tenant: "t", api: .stopAndQuarantine, now: clock.now,
             requestTimeout: 30, lookback: 3600
         ) { _, _ in .go }
         guard case .granted(let attemptId, let ledgerId) = reservation else { throw FixtureError.notGranted }

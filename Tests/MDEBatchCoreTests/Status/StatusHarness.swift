@@ -33,7 +33,7 @@ struct StatusHarness {
             let fixed = finalStatus(i)
             api.add(id, status: fixed)
             guard case .granted(let attemptId, let ledgerId) = try store.reserveSlot(
-                for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: "StopAndQuarantineFile", now: clock.now,
+                for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: .stopAndQuarantine, now: clock.now,
                 requestTimeout: 30, lookback: 3600, decide: { _, _ in .go })
             else { continue }
             // What the real jobs write: a quarantine row submitted; a cancel row whose cancel
@@ -43,7 +43,7 @@ struct StatusHarness {
                 : .row(.submitted(actionId: id, actionStatus: fixed ?? "Pending", adopted: false))
             try store.record(
                 slot: QuotaGate.Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: clock.now), rowId: row.id, now: clock.now,
-                call: CallRecord(outcome: kind == .cancel ? "read-back-open" : "submitted", httpStatus: 201), change: change)
+                call: CallRecord(outcome: kind == .cancel ? .readBackOpen : .submitted, httpStatus: 201), change: change)
         }
     }
 

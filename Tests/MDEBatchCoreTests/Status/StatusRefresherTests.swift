@@ -28,10 +28,10 @@ struct StatusRefresherTests {
         #expect(report.changed == 250)
         #expect(try harness.statuses().allSatisfy { $0 == "InProgress" })
         // Every call went through the ledger of the list API and is in the audit trail.
-        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: QuotaAPI.listActions.rawValue, now: harness.clock.now, lookback: 3600)
+        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: 3600)
         #expect(ledger.count == 3)
         let audit = try harness.store.attempts(jobId: harness.job.id).filter { $0.api == QuotaAPI.listActions.rawValue }
-        #expect(audit.map(\.outcome) == ["status-read", "status-read", "status-read"])
+        #expect(audit.map(\.outcome) == [.statusRead, .statusRead, .statusRead])
         #expect(try harness.store.lastStatusRefresh(jobId: harness.job.id) != nil)
     }
 
@@ -101,11 +101,11 @@ struct StatusRefresherTests {
         #expect(calls[1].at >= start.addingTimeInterval(30))
         #expect(report.read == 150)
         let audit = try harness.store.attempts(jobId: harness.job.id).compactMap(\.outcome)
-        #expect(audit.filter { $0 == "rate-limited" }.count == 1)
-        #expect(audit.filter { $0 == "status-read" }.count == 2)
+        #expect(audit.filter { $0 == .rateLimited }.count == 1)
+        #expect(audit.filter { $0 == .statusRead }.count == 2)
         // Any other process on the state file sees the pause through the ledger.
         let lookback: TimeInterval = 3630
-        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: QuotaAPI.listActions.rawValue, now: harness.clock.now, lookback: lookback)
+        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: lookback)
         #expect(ledger.count == 3)
     }
 

@@ -13,7 +13,7 @@ public struct AttemptRecord: Codable, Sendable, Hashable, FetchableRecord, Mutab
     public var startedAt: Date
     public var finishedAt: Date?
     /// `submitted`, `rate-limited`, `in-doubt`, `failed`, `found`, `not-found`, … ; nil while in flight.
-    public var outcome: String?
+    public var outcome: CallOutcome?
     public var httpStatus: Int?
     public var errorCode: String?
     public var errorMessage: String?
