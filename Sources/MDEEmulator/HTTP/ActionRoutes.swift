@@ -129,13 +129,18 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
 
     // MARK: - Steps shared by the routes
 
-    /// Checks the bearer token, then counts the call against its bucket (429 when full).
+    /// Checks the bearer token (401 when missing, malformed or expired; 403 when issued for
+    /// another audience), then counts the call against its bucket (429 when full). Calls refused
+    /// for their audience are not counted.
     private func gate(_ request: Request, api: EmulatorAPI) async throws {
         guard let header = request.headers[.authorization] else { throw MDEError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", state.isValidToken(String(parts[1])) else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let audience = state.audience(ofValidToken: String(parts[1]))
+        else {
             throw MDEError.unauthorized
         }
+        guard MDEAudience.isAccepted(audience) else { throw MDEError.wrongAudience(audience) }
         if let retryAfter = await state.admit(api) {
             throw MDEError.tooManyRequests(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
         }

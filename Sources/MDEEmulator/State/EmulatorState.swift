@@ -53,17 +53,20 @@ public actor EmulatorState<C: Clock<Duration>> {
 
     // MARK: - Tokens
 
-    func issueToken() -> (token: String, expiresIn: Int, expiresOn: Int64) {
+    /// A token for `audience`: the v1 `resource`, or the v2 `scope` without `/.default`.
+    func issueToken(audience: String) -> (token: String, expiresIn: Int, expiresOn: Int64) {
         let now = self.now
         let expiry = now.advanced(by: configuration.tokenLifetime)
         let token = tokens.issue(
-            tenantId: configuration.tenantId, clientId: configuration.clientId, issuedAt: now, expiry: expiry
+            tenantId: configuration.tenantId, clientId: configuration.clientId, audience: audience,
+            issuedAt: now, expiry: expiry
         )
         return (token, Int(configuration.tokenLifetime.components.seconds), expiry.epochSeconds)
     }
 
-    nonisolated func isValidToken(_ token: String) -> Bool {
-        tokens.isValid(token, now: now)
+    /// The audience of `token` when this emulator issued it and it has not expired; nil otherwise.
+    nonisolated func audience(ofValidToken token: String) -> String? {
+        tokens.audience(ofValid: token, now: now)
     }
 
     // MARK: - Limits and faults
