@@ -112,17 +112,20 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
         try await gate(request, api: .listActions)
         let fault = try await preFault(context, eligible: configuration.faultsApplyToGets)
         let query = try ActionQuery(options: decodeQuery(request.uri.query))
-        let (page, more) = await state.list(query)
+        let result = await state.list(query)
         try await postFault(fault, context)
         var nextLink: String?
-        if more {
+        if result.more {
             var options: [String] = []
             if let filter = query.filterText { options.append("$filter=\(encodeQueryValue(filter))") }
-            options.append("$skip=\(query.skip + page.count)")
+            if let orderBy = query.orderByText { options.append("$orderby=\(encodeQueryValue(orderBy))") }
+            if query.count { options.append("$count=true") }
+            options.append("$skip=\(query.skip + result.page.count)")
             nextLink = "\(baseURL(request))\(prefix)/machineactions?\(options.joined(separator: "&"))"
         }
         let list = MachineActionList(
-            odataContext: "\(baseURL(request))\(prefix)/$metadata#MachineActions", value: page, nextLink: nextLink
+            odataContext: "\(baseURL(request))\(prefix)/$metadata#MachineActions",
+            count: query.count ? result.total : nil, value: result.page, nextLink: nextLink
         )
         return try jsonResponse(status: .ok, list)
     }

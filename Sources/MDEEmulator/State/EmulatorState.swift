@@ -127,18 +127,21 @@ public actor EmulatorState<C: Clock<Duration>> {
         return action.wire(at: now, configuration)
     }
 
-    /// The visible actions matching `query`, oldest first, and whether more follow the page.
-    func list(_ query: ActionQuery) -> (page: [MachineAction], more: Bool) {
+    /// One page of the visible actions matching `query`, in its `$orderby` order (oldest first by
+    /// default), whether more follow the page, and how many match in all.
+    func list(_ query: ActionQuery) -> (page: [MachineAction], more: Bool, total: Int) {
         let now = self.now
         let configuration = self.configuration
-        let all = actionOrder
-            .compactMap { actionsById[$0] }
-            .filter { $0.isVisible(at: now, configuration) }
-            .map { $0.wire(at: now, configuration) }
-            .filter { query.matches($0) }
+        let all = query.sorted(
+            actionOrder
+                .compactMap { actionsById[$0] }
+                .filter { $0.isVisible(at: now, configuration) }
+                .map { $0.wire(at: now, configuration) }
+                .filter { query.matches($0) }
+        )
         let size = query.top ?? configuration.listPageSize
         let page = Array(all.dropFirst(query.skip).prefix(size))
-        return (page, query.top == nil && all.count > query.skip + page.count)
+        return (page, query.top == nil && all.count > query.skip + page.count, all.count)
     }
 
     /// Every action, including those not yet visible, in creation order.
