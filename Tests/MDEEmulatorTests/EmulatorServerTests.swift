@@ -89,7 +89,7 @@ struct EmulatorServerTests {
         defer { Task { await server.stop() } }
         let configuration = server.configuration
         let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
-            + "&client_secret=\(configuration.clientSecret)&scope=x%2F.default"
+            + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
         let tokenResponse = try await Self.request(
             server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
             headers: [.contentType: "application/x-www-form-urlencoded"], body: form
@@ -137,7 +137,7 @@ struct EmulatorServerStopTests {
         let configuration = EmulatorConfiguration(origin: Sample.origin, faults: [FaultRule(.delayAfterCreate(.seconds(45)), rate: 1)])
         let server = try await EmulatorServer.start(configuration, clock: clock)
         let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
-            + "&client_secret=\(configuration.clientSecret)&scope=x%2F.default"
+            + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
         let tokenResponse = try await EmulatorServerTests.request(
             server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
             headers: [.contentType: "application/x-www-form-urlencoded"], body: form

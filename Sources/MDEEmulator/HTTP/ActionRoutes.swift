@@ -3,29 +3,38 @@ import Hummingbird
 import NIOCore
 
 /// The `/api` routes: StopAndQuarantineFile, cancel, get one action, list actions.
+///
+/// Each route is served under `/api/...` and under the explicit-version form `/api/v1.0/...`:
+/// the API's current version is 1.0, and a URL without a version means the latest
+/// (https://learn.microsoft.com/en-us/defender-endpoint/api/exposed-apis-list).
 struct ActionRoutes<C: Clock<Duration>>: Sendable {
     typealias Context = EmulatorRequestContext
     let state: EmulatorState<C>
     var configuration: EmulatorConfiguration { state.configuration }
 
+    /// The path prefixes every API route is served under.
+    static var prefixes: [String] { ["/api", "/api/v1.0"] }
+
     func add(to router: Router<Context>) {
-        router.post("/api/machines/:machineId/:verb") { request, context in
-            try await self.stopAndQuarantineFile(request, context: context)
-        }
-        router.post("/api/machineactions/:actionId/:verb") { request, context in
-            try await self.cancel(request, context: context)
-        }
-        router.get("/api/machineactions/:actionId") { request, context in
-            try await self.getAction(request, context: context)
-        }
-        router.get("/api/machineactions") { request, context in
-            try await self.listActions(request, context: context)
+        for prefix in Self.prefixes {
+            router.post("\(prefix)/machines/:machineId/:verb") { request, context in
+                try await self.stopAndQuarantineFile(request, context: context, prefix: prefix)
+            }
+            router.post("\(prefix)/machineactions/:actionId/:verb") { request, context in
+                try await self.cancel(request, context: context, prefix: prefix)
+            }
+            router.get("\(prefix)/machineactions/:actionId") { request, context in
+                try await self.getAction(request, context: context, prefix: prefix)
+            }
+            router.get("\(prefix)/machineactions") { request, context in
+                try await self.listActions(request, context: context, prefix: prefix)
+            }
         }
     }
 
     // MARK: - Routes
 
-    func stopAndQuarantineFile(_ request: Request, context: Context) async throws -> Response {
+    func stopAndQuarantineFile(_ request: Request, context: Context, prefix: String) async throws -> Response {
         guard context.parameters.get("verb")?.lowercased() == "stopandquarantinefile" else { throw MDEError.notFound }
         let machineId = context.parameters.get("machineId") ?? ""
         context.draft.update {
@@ -51,11 +60,11 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
             $0.created = true
         }
         try await postFault(fault, context)
-        action.odataContext = entityContext(request)
+        action.odataContext = entityContext(request, prefix: prefix)
         return try jsonResponse(status: .created, action)
     }
 
-    func cancel(_ request: Request, context: Context) async throws -> Response {
+    func cancel(_ request: Request, context: Context, prefix: String) async throws -> Response {
         guard context.parameters.get("verb")?.lowercased() == "cancel" else { throw MDEError.notFound }
         let actionId = context.parameters.get("actionId") ?? ""
         context.draft.update {
@@ -76,11 +85,11 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
             $0.sha1 = action.relatedFileInfo?.fileIdentifier
         }
         try await postFault(fault, context)
-        action.odataContext = entityContext(request)
+        action.odataContext = entityContext(request, prefix: prefix)
         return try jsonResponse(status: .ok, action)
     }
 
-    func getAction(_ request: Request, context: Context) async throws -> Response {
+    func getAction(_ request: Request, context: Context, prefix: String) async throws -> Response {
         let actionId = context.parameters.get("actionId") ?? ""
         context.draft.update {
             $0.api = .getAction
@@ -94,39 +103,47 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
             $0.sha1 = action.relatedFileInfo?.fileIdentifier
         }
         try await postFault(fault, context)
-        action.odataContext = entityContext(request)
+        action.odataContext = entityContext(request, prefix: prefix)
         return try jsonResponse(status: .ok, action)
     }
 
-    func listActions(_ request: Request, context: Context) async throws -> Response {
+    func listActions(_ request: Request, context: Context, prefix: String) async throws -> Response {
         context.draft.update { $0.api = .listActions }
         try await gate(request, api: .listActions)
         let fault = try await preFault(context, eligible: configuration.faultsApplyToGets)
         let query = try ActionQuery(options: decodeQuery(request.uri.query))
-        let (page, more) = await state.list(query)
+        let result = await state.list(query)
         try await postFault(fault, context)
         var nextLink: String?
-        if more {
+        if result.more {
             var options: [String] = []
             if let filter = query.filterText { options.append("$filter=\(encodeQueryValue(filter))") }
-            options.append("$skip=\(query.skip + page.count)")
-            nextLink = "\(baseURL(request))/api/machineactions?\(options.joined(separator: "&"))"
+            if let orderBy = query.orderByText { options.append("$orderby=\(encodeQueryValue(orderBy))") }
+            if query.count { options.append("$count=true") }
+            options.append("$skip=\(query.skip + result.page.count)")
+            nextLink = "\(baseURL(request))\(prefix)/machineactions?\(options.joined(separator: "&"))"
         }
         let list = MachineActionList(
-            odataContext: "\(baseURL(request))/api/$metadata#MachineActions", value: page, nextLink: nextLink
+            odataContext: "\(baseURL(request))\(prefix)/$metadata#MachineActions",
+            count: query.count ? result.total : nil, value: result.page, nextLink: nextLink
         )
         return try jsonResponse(status: .ok, list)
     }
 
     // MARK: - Steps shared by the routes
 
-    /// Checks the bearer token, then counts the call against its bucket (429 when full).
+    /// Checks the bearer token (401 when missing, malformed or expired; 403 when issued for
+    /// another audience), then counts the call against its bucket (429 when full). Calls refused
+    /// for their audience are not counted.
     private func gate(_ request: Request, api: EmulatorAPI) async throws {
         guard let header = request.headers[.authorization] else { throw MDEError.unauthorized }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer", state.isValidToken(String(parts[1])) else {
+        guard parts.count == 2, parts[0].lowercased() == "bearer",
+            let audience = state.audience(ofValidToken: String(parts[1]))
+        else {
             throw MDEError.unauthorized
         }
+        guard MDEAudience.isAccepted(audience) else { throw MDEError.wrongAudience(audience) }
         if let retryAfter = await state.admit(api) {
             throw MDEError.tooManyRequests(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
         }
@@ -194,8 +211,9 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
         return text
     }
 
-    private func entityContext(_ request: Request) -> String {
-        "\(baseURL(request))/api/$metadata#MachineActions/$entity"
+    /// The `@odata.context` of one entity, under the prefix the request used.
+    private func entityContext(_ request: Request, prefix: String) -> String {
+        "\(baseURL(request))\(prefix)/$metadata#MachineActions/$entity"
     }
 }
 

@@ -67,9 +67,10 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         }
     }
 
-    /// Whether `path` names a resource the emulator serves with some method.
+    /// Whether `path` names a resource the emulator serves with some method (under `/api` or `/api/v1.0`).
     static func isKnownPath(_ path: String) -> Bool {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map { $0.lowercased() }
+        var segments = path.split(separator: "/", omittingEmptySubsequences: true).map { $0.lowercased() }
+        if segments.count > 2, segments[0] == "api", segments[1] == "v1.0" { segments.remove(at: 1) }
         switch segments.count {
         case 2:
             return segments == ["api", "machineactions"] || (segments[0] == "_emulator")

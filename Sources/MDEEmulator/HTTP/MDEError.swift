@@ -45,6 +45,18 @@ struct MDEError: Error, HTTPResponseError, Equatable {
         )
     }
 
+    /// A valid token issued for another resource (e.g. Microsoft Graph). The real API answers 403
+    /// rather than 401 (https://github.com/MicrosoftDocs/microsoft-365-docs/issues/9246), in its
+    /// usual error shape with the documented `Forbidden` code
+    /// (https://learn.microsoft.com/en-us/defender-endpoint/api/common-errors); the message text
+    /// is the emulator's own.
+    static func wrongAudience(_ audience: String) -> MDEError {
+        MDEError(
+            status: .forbidden, code: "Forbidden",
+            message: "Forbidden (the access token's audience '\(audience)' is not the Microsoft Defender for Endpoint API; request a token for https://api.securitycenter.microsoft.com)."
+        )
+    }
+
     static let activeRequestAlreadyExists = MDEError(
         status: .badRequest, code: "ActiveRequestAlreadyExists", message: "Action is already in progress"
     )

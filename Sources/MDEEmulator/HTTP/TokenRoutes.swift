@@ -43,7 +43,9 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
                 description: "Application with identifier '\(clientId)' was not found in the directory '\(tenant)'."
             )
         }
-        var resource: String?
+        // The token's audience is the resource asked for, whatever it is: the API routes refuse
+        // (403) a token whose audience is not an MDE resource (see `MDEAudience`).
+        let audience: String
         if version == 2 {
             guard let scope = form["scope"] else { throw missing("scope") }
             guard scope.hasSuffix("/.default") else {
@@ -52,20 +54,22 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
                     description: "The provided value for scope \(scope) is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier."
                 )
             }
+            audience = String(scope.dropLast("/.default".count))
         } else {
-            resource = form["resource"] ?? "https://api.securitycenter.microsoft.com"
-            if let resource, resource.hasSuffix("/.default") {
+            let resource = form["resource"] ?? "https://api.securitycenter.microsoft.com"
+            if resource.hasSuffix("/.default") {
                 throw EntraError(
                     status: .badRequest, error: "invalid_resource", code: 500011,
                     description: "The resource principal named \(resource) was not found in the tenant."
                 )
             }
+            audience = resource
         }
         try checkCredentials(form, request: request)
-        let issued = await state.issueToken()
+        let issued = await state.issueToken(audience: audience)
         let body = TokenResponse(
             expiresIn: issued.expiresIn, accessToken: issued.token,
-            expiresOn: version == 1 ? String(issued.expiresOn) : nil, resource: resource
+            expiresOn: version == 1 ? String(issued.expiresOn) : nil, resource: version == 1 ? audience : nil
         )
         return try jsonResponse(status: .ok, body, headers: [.cacheControl: "no-store, no-cache"])
     }

@@ -1,18 +1,31 @@
 import Foundation
 
-/// The OData query of `GET /api/machineactions`: `$filter`, `$top`, `$skip`.
+/// The OData query of `GET /api/machineactions`: `$filter`, `$orderby`, `$count`, `$top`, `$skip`.
 ///
 /// `$filter` grammar (what the tool and the docs use): clauses joined by `and`, each one of
 /// - `PROPERTY eq 'text'` for `id`, `status`, `machineId`, `type`, `requestor`;
 /// - `creationDateTimeUtc (eq|ge|gt|le|lt) 2024-01-01T00:00:00Z` (unquoted UTC literal);
 /// - `PROPERTY in ('a', 'b', …)` for `id`, `machineId`, `status`.
 /// Property names and operators are case-insensitive; `''` escapes a quote inside a literal.
+///
+/// `$orderby`: comma-separated keys `PROPERTY [asc|desc]` (default `asc`) on the filterable
+/// properties; ties keep creation order. `$count=true` adds `@odata.count`, the number of matching
+/// actions before `$skip` and `$top`. Neither is documented for this endpoint, but production
+/// clients send `$orderby=CreationDateTimeUtc desc` and `$count=true`, so the emulator serves them
+/// (https://learn.microsoft.com/en-us/defender-endpoint/api/get-machineactions-collection documents
+/// `$filter`, `$top` and `$skip` only).
 struct ActionQuery: Sendable, Equatable {
     var conditions: [Condition] = []
     var top: Int?
     var skip: Int = 0
     /// The raw `$filter` text, for next links.
     var filterText: String?
+    /// The sort keys of `$orderby`, most significant first; empty means creation order.
+    var orderBy: [SortKey] = []
+    /// The raw `$orderby` text, for next links.
+    var orderByText: String?
+    /// Whether `$count=true` asked for `@odata.count`.
+    var count = false
 
     static let maxTop = 10_000
 
@@ -22,6 +35,12 @@ struct ActionQuery: Sendable, Equatable {
 
     enum Comparison: String, Sendable {
         case eq, ge, gt, le, lt
+    }
+
+    /// One `$orderby` key.
+    struct SortKey: Sendable, Equatable {
+        var property: Property
+        var descending: Bool
     }
 
     enum Condition: Sendable, Equatable {
@@ -46,6 +65,15 @@ struct ActionQuery: Sendable, Equatable {
                     throw .odata("The limit of '\(Self.maxTop)' for Top query has been exceeded. The value from the incoming request is '\(number)'.")
                 }
                 top = number
+            case "$orderby":
+                orderByText = value
+                orderBy = try Self.parseOrderBy(value)
+            case "$count":
+                switch value.lowercased() {
+                case "true": count = true
+                case "false": count = false
+                default: throw .odata("'\(value)' is not a valid count option.")
+                }
             case "$skip":
                 guard let number = Int(value), number >= 0 else {
                     throw .odata("Invalid value '\(value)' for $skip query option found. The $skip query option requires a non-negative integer value.")
@@ -82,6 +110,34 @@ struct ActionQuery: Sendable, Equatable {
         }
     }
 
+    /// `actions` (in creation order) sorted by `orderBy`; ties keep their order.
+    func sorted(_ actions: [MachineAction]) -> [MachineAction] {
+        guard !orderBy.isEmpty else { return actions }
+        return actions.enumerated().sorted { left, right in
+            for key in orderBy {
+                let order = Self.compare(key.property, left.element, right.element)
+                if order != .orderedSame {
+                    return key.descending ? order == .orderedDescending : order == .orderedAscending
+                }
+            }
+            return left.offset < right.offset
+        }.map(\.element)
+    }
+
+    /// Creation times compare as instants; text properties (including the enums `status` and
+    /// `type`, by name) compare ordinally, case-insensitively; a missing value sorts first.
+    private static func compare(_ property: Property, _ left: MachineAction, _ right: MachineAction) -> ComparisonResult {
+        if property == .creationDateTimeUtc,
+            let a = EmulatorInstant(iso8601: left.creationDateTimeUtc),
+            let b = EmulatorInstant(iso8601: right.creationDateTimeUtc)
+        {
+            return a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
+        }
+        let a = text(of: property, in: left)?.lowercased() ?? ""
+        let b = text(of: property, in: right)?.lowercased() ?? ""
+        return a < b ? .orderedAscending : (a > b ? .orderedDescending : .orderedSame)
+    }
+
     private static func text(of property: Property, in action: MachineAction) -> String? {
         switch property {
         case .id: action.id
@@ -98,6 +154,39 @@ struct ActionQuery: Sendable, Equatable {
         "RunAntiVirusScan", "Offboard", "LiveResponse", "CollectInvestigationPackage", "Isolate", "Unisolate",
         "StopAndQuarantineFile", "RestrictCodeExecution", "UnrestrictCodeExecution",
     ]
+
+    // MARK: - $orderby
+
+    static func parseOrderBy(_ text: String) throws(MDEError) -> [SortKey] {
+        var keys: [SortKey] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let words = item.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard !words.isEmpty, words.count <= 2 else {
+                throw .odata("Syntax error in $orderby '\(text)': expected PROPERTY [asc|desc] items separated by commas.")
+            }
+            let name = String(words[0])
+            guard let property = Property.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
+                if MachineAction.wireFieldNames.contains(where: { $0.lowercased() == name.lowercased() }) {
+                    throw .odata("The property '\(name)' cannot be used in the $orderby query option.")
+                }
+                throw .odata("Could not find a property named '\(name)' on type 'microsoft.windowsDefenderATP.api.PublicMachineActionDto'.")
+            }
+            var descending = false
+            if words.count == 2 {
+                switch words[1].lowercased() {
+                case "asc": descending = false
+                case "desc": descending = true
+                default:
+                    throw .odata("Syntax error in $orderby '\(text)': expected 'asc' or 'desc' after '\(name)', found '\(words[1])'.")
+                }
+            }
+            guard !keys.contains(where: { $0.property == property }) else {
+                throw .odata("Duplicate property named '\(name)' is not supported in '$orderby'.")
+            }
+            keys.append(SortKey(property: property, descending: descending))
+        }
+        return keys
+    }
 
     // MARK: - $filter
 

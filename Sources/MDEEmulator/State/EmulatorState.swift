@@ -53,17 +53,20 @@ public actor EmulatorState<C: Clock<Duration>> {
 
     // MARK: - Tokens
 
-    func issueToken() -> (token: String, expiresIn: Int, expiresOn: Int64) {
+    /// A token for `audience`: the v1 `resource`, or the v2 `scope` without `/.default`.
+    func issueToken(audience: String) -> (token: String, expiresIn: Int, expiresOn: Int64) {
         let now = self.now
         let expiry = now.advanced(by: configuration.tokenLifetime)
         let token = tokens.issue(
-            tenantId: configuration.tenantId, clientId: configuration.clientId, issuedAt: now, expiry: expiry
+            tenantId: configuration.tenantId, clientId: configuration.clientId, audience: audience,
+            issuedAt: now, expiry: expiry
         )
         return (token, Int(configuration.tokenLifetime.components.seconds), expiry.epochSeconds)
     }
 
-    nonisolated func isValidToken(_ token: String) -> Bool {
-        tokens.isValid(token, now: now)
+    /// The audience of `token` when this emulator issued it and it has not expired; nil otherwise.
+    nonisolated func audience(ofValidToken token: String) -> String? {
+        tokens.audience(ofValid: token, now: now)
     }
 
     // MARK: - Limits and faults
@@ -124,18 +127,21 @@ public actor EmulatorState<C: Clock<Duration>> {
         return action.wire(at: now, configuration)
     }
 
-    /// The visible actions matching `query`, oldest first, and whether more follow the page.
-    func list(_ query: ActionQuery) -> (page: [MachineAction], more: Bool) {
+    /// One page of the visible actions matching `query`, in its `$orderby` order (oldest first by
+    /// default), whether more follow the page, and how many match in all.
+    func list(_ query: ActionQuery) -> (page: [MachineAction], more: Bool, total: Int) {
         let now = self.now
         let configuration = self.configuration
-        let all = actionOrder
-            .compactMap { actionsById[$0] }
-            .filter { $0.isVisible(at: now, configuration) }
-            .map { $0.wire(at: now, configuration) }
-            .filter { query.matches($0) }
+        let all = query.sorted(
+            actionOrder
+                .compactMap { actionsById[$0] }
+                .filter { $0.isVisible(at: now, configuration) }
+                .map { $0.wire(at: now, configuration) }
+                .filter { query.matches($0) }
+        )
         let size = query.top ?? configuration.listPageSize
         let page = Array(all.dropFirst(query.skip).prefix(size))
-        return (page, query.top == nil && all.count > query.skip + page.count)
+        return (page, query.top == nil && all.count > query.skip + page.count, all.count)
     }
 
     /// Every action, including those not yet visible, in creation order.

@@ -10,11 +10,13 @@ struct TokenIssuer: Sendable {
         key = SymmetricKey(size: .bits256)
     }
 
-    /// A token for `clientId` that expires at `expiry`.
-    func issue(tenantId: String, clientId: String, issuedAt: EmulatorInstant, expiry: EmulatorInstant) -> String {
+    /// A token for `clientId` and `audience` (the resource asked for) that expires at `expiry`.
+    func issue(
+        tenantId: String, clientId: String, audience: String, issuedAt: EmulatorInstant, expiry: EmulatorInstant
+    ) -> String {
         let header = #"{"alg":"HS256","typ":"JWT","kid":"mdebatch-emulator"}"#
         let claims: [String: Any] = [
-            "aud": "https://api.securitycenter.microsoft.com",
+            "aud": audience,
             "iss": "https://sts.windows.net/\(tenantId)/",
             "iat": issuedAt.epochSeconds,
             "nbf": issuedAt.epochSeconds,
@@ -30,16 +32,18 @@ struct TokenIssuer: Sendable {
         return signingInput + "." + Base64URL.encode(Data(signature))
     }
 
-    /// Whether `token` was issued by this emulator and has not expired at `now`.
-    func isValid(_ token: String, now: EmulatorInstant) -> Bool {
+    /// The audience (`aud`) of `token` when it was issued by this emulator and has not expired at
+    /// `now`; nil otherwise.
+    func audience(ofValid token: String, now: EmulatorInstant) -> String? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 3, let signature = Base64URL.decode(parts[2]) else { return false }
+        guard parts.count == 3, let signature = Base64URL.decode(parts[2]) else { return nil }
         let signingInput = Data("\(parts[0]).\(parts[1])".utf8)
         guard HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: signingInput, using: key),
             let claims = JWT.claims(ofPart: parts[1]),
-            let exp = JWT.number(claims["exp"])
-        else { return false }
-        return Double(now.ticks) / Double(EmulatorInstant.ticksPerSecond) < exp
+            let exp = JWT.number(claims["exp"]),
+            Double(now.ticks) / Double(EmulatorInstant.ticksPerSecond) < exp
+        else { return nil }
+        return claims["aud"] as? String ?? ""
     }
 }
 

@@ -143,20 +143,24 @@ public struct MachineActionCommand: Sendable, Hashable, Codable {
     public var commandStatus: String?
 }
 
-/// `GET /api/machineactions`: `{"@odata.context": …, "value": […], "@odata.nextLink"?: …}`.
+/// `GET /api/machineactions`: `{"@odata.context": …, "@odata.count"?: …, "value": […], "@odata.nextLink"?: …}`.
 public struct MachineActionList: Sendable, Hashable, Codable {
     public var odataContext: String
+    /// With `$count=true`: how many actions match the filter, before `$skip` and `$top`.
+    public var count: Int?
     public var value: [MachineAction]
     public var nextLink: String?
 
-    public init(odataContext: String, value: [MachineAction], nextLink: String? = nil) {
+    public init(odataContext: String, count: Int? = nil, value: [MachineAction], nextLink: String? = nil) {
         self.odataContext = odataContext
+        self.count = count
         self.value = value
         self.nextLink = nextLink
     }
 
     enum CodingKeys: String, CodingKey {
         case odataContext = "@odata.context"
+        case count = "@odata.count"
         case value
         case nextLink = "@odata.nextLink"
     }

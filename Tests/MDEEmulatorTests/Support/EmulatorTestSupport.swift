@@ -27,14 +27,30 @@ enum Sample {
 }
 
 extension TestClientProtocol {
-    /// A token from the v2 endpoint with the configured client secret.
-    func token(_ configuration: EmulatorConfiguration) async throws -> String {
+    /// A token from the v2 endpoint with the configured client secret, for `scope`.
+    func token(
+        _ configuration: EmulatorConfiguration, scope: String = "https://api.securitycenter.microsoft.com/.default"
+    ) async throws -> String {
         let response = try await tokenRequest(configuration, form: [
             "grant_type": "client_credentials", "client_id": configuration.clientId,
-            "client_secret": configuration.clientSecret, "scope": "https://api.securitycenter.microsoft.com/.default",
+            "client_secret": configuration.clientSecret, "scope": scope,
         ])
         #expect(response.status == .ok)
         return try decode(TokenResponse.self, response).accessToken
+    }
+
+    /// A token from the v1 endpoint with the configured client secret, for `resource`.
+    func v1Token(_ configuration: EmulatorConfiguration, resource: String) async throws -> TokenResponse {
+        let response = try await tokenRequest(
+            configuration,
+            form: [
+                "grant_type": "client_credentials", "client_id": configuration.clientId,
+                "client_secret": configuration.clientSecret, "resource": resource,
+            ],
+            path: "/\(configuration.tenantId)/oauth2/token"
+        )
+        #expect(response.status == .ok)
+        return try decode(TokenResponse.self, response)
     }
 
     func tokenRequest(
@@ -77,6 +93,16 @@ extension TestClientProtocol {
 
 func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     try JSONDecoder().decode(T.self, from: Data(response.body.readableBytesView))
+}
+
+/// The claims of a JWT (its signature is not checked).
+func jwtClaims(_ token: String) throws -> [String: Any] {
+    let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+    try #require(parts.count == 3)
+    var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+    while payload.count % 4 != 0 { payload += "=" }
+    let data = try #require(Data(base64Encoded: payload))
+    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
 }
 
 /// The top-level keys of a JSON object body.
