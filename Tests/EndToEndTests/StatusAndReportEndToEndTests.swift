@@ -139,7 +139,7 @@ struct StatusAndReportEndToEndTests {
         #expect(parsed.first == CSVReportWriter.columns)
         let records = parsed.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(CSVReportWriter.columns, $0)) }
         #expect(records.count == rows.count)
-        #expect(records.map { $0["outcome"] } == rows.map(\.outcome))
+        #expect(records.map { $0["outcome"] } == rows.map(\.outcome.rawValue))
         #expect(records.map { $0["action_id"] } == rows.map { $0.actionId ?? "" })
         #expect(records.map { $0["line"] } == rows.map { String($0.line) })
         let hostile = try #require(records.first { $0["machine_id"] == unknown && $0["outcome"] == "failed" })
@@ -152,7 +152,7 @@ struct StatusAndReportEndToEndTests {
         let document = try JSONDecoder().decode(ReportDocument.self, from: Data(jsonRun.stdout.utf8))
         #expect(document.job.id == jobId)
         #expect(document.items.count == rows.count)
-        #expect(document.items.map(\.outcome) == rows.map(\.outcome))
+        #expect(document.items.map(\.outcome) == rows.map(\.outcome.rawValue))
         #expect(document.items.map(\.actionId) == rows.map(\.actionId))
         #expect(document.summary.outcomes == ["submitted": 200, "failed": 1, "invalid": 1])
         #expect(document.summary.trackedActions == 200)

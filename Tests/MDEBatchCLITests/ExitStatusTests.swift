@@ -11,21 +11,21 @@ struct ExitStatusTests {
         id: "q-test", kind: .quarantine, fingerprint: "f", inputs: ["a.csv"], options: "{}", tenant: nil, apiBase: nil,
         parentJobId: nil, createdAt: Date(), updatedAt: Date(), state: .complete, rowCount: 3)
 
-    static func outcome(_ counts: [String: Int], stop: StopReason? = nil) -> JobOutcome {
+    static func outcome(_ counts: [RowOutcome: Int], stop: StopReason? = nil) -> JobOutcome {
         JobOutcome(job: job, counts: JobCounts(byOutcome: counts), stopReason: stop, requests: 0, rateLimited: 0)
     }
 
     @Test(arguments: [
-        (outcome(["submitted": 3]), 0),
-        (outcome(["submitted": 2, "already-pending": 1, "duplicate": 4, "already-submitted": 1]), 0),
-        (outcome(["submitted": 2, "failed": 1]), 1),
-        (outcome(["submitted": 2, "invalid": 1]), 1),
-        (outcome(["submitted": 1, "pending": 2], stop: .signal), 75),
-        (outcome(["pending": 3], stop: .deadline), 75),
-        (outcome(["pending": 3], stop: .requestBudget), 75),
-        (outcome(["pending": 3], stop: .apiUnreachable("down")), 75),
-        (outcome(["pending": 3, "failed": 2], stop: .authentication("403")), 77),
-        (outcome(["submitted": 1, "sending": 1]), 75),
+        (outcome([.submitted: 3]), 0),
+        (outcome([.submitted: 2, .alreadyPending: 1, .duplicate: 4, .alreadySubmitted: 1]), 0),
+        (outcome([.submitted: 2, .failed: 1]), 1),
+        (outcome([.submitted: 2, .invalid: 1]), 1),
+        (outcome([.submitted: 1, .pending: 2], stop: .signal), 75),
+        (outcome([.pending: 3], stop: .deadline), 75),
+        (outcome([.pending: 3], stop: .requestBudget), 75),
+        (outcome([.pending: 3], stop: .apiUnreachable("down")), 75),
+        (outcome([.pending: 3, .failed: 2], stop: .authentication("403")), 77),
+        (outcome([.submitted: 1, .sending: 1]), 75),
     ] as [(JobOutcome, Int32)])
     func outcomesMapToTheirCodes(outcome: JobOutcome, code: Int32) {
         #expect(ExitStatus.code(for: outcome) == code)

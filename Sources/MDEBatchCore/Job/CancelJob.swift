@@ -59,7 +59,7 @@ public struct CancelJob: RunnableJob {
     /// One row: read back first when a cancel may have been made, then cancel if still needed.
     func work(on row: RowRecord) async throws {
         guard let target = row.targetActionId else { return }
-        if row.actionId != nil || row.inDoubtSince != nil {
+        if row.state == .cancelAccepted || row.inDoubtSince != nil {
             guard try await readBack(row, target: target) else { return }
         }
         guard let row = try context.store.row(id: row.id), row.state == .pending else { return }
@@ -113,7 +113,7 @@ public struct CancelJob: RunnableJob {
             readBackNow = readBack
             return (call, change)
         }
-        guard readBackNow, !context.stop.isStopping, let current = try context.store.row(id: row.id), current.state == .pending else {
+        guard readBackNow, !context.stop.isStopping, let current = try context.store.row(id: row.id), current.state.isOpen else {
             return
         }
         _ = try await readBack(current, target: target)
@@ -122,9 +122,9 @@ public struct CancelJob: RunnableJob {
     /// The progress at this instant, from the state file and the cancel API's ledger.
     public func progress() throws -> ProgressSnapshot {
         let counts = try context.store.cancelCounts(jobId: job.id)
-        let failed = counts["failed"] + counts["not-found"]
+        let failed = counts[.failed] + counts[.notFound]
         return try context.progress(
-            api: .cancel, done: counts["cancelled"] + counts["already-final"] + counts["cancel-requested"] + failed,
-            open: counts["pending"] + counts["sending"], failed: failed)
+            api: .cancel, done: counts[.cancelled] + counts[.alreadyFinal] + counts[.cancelRequested] + failed,
+            open: counts.open, failed: failed)
     }
 }

@@ -23,7 +23,7 @@ enum CancelTransition {
             case .unauthorized:
                 return (record(.unauthorized), .row(.failed), false)
             case .notFound:
-                return (record(.notFound), .row(.failed), false)
+                return (record(.notFound), .notFound, false)
             case .permanent, .alreadyPending:
                 guard failure.status == 400 else { return (record(.failed), .row(.failed), false) }
                 // MDE answers 400 to a cancel of an action that is already final: read its real status.
@@ -51,7 +51,7 @@ enum CancelTransition {
         _ result: CallResult<MachineAction>, row: RowRecord, comment: String, reads: Int, visibilityDelay: TimeInterval,
         stopping: Bool, now: Date, delay: (Int, CallFailure?) -> TimeInterval
     ) -> AfterReadBack {
-        let accepted = row.actionId != nil
+        let accepted = row.state == .cancelAccepted
         /// An accepted cancel whose action is not final yet: read again after a backoff,
         /// until the visibility delay after the cancel has passed; then `cancel-requested`.
         func waitOrGiveUp(_ status: String?, _ call: CallRecord, _ failure: CallFailure?) -> AfterReadBack {
@@ -83,7 +83,7 @@ enum CancelTransition {
             return .cancel(CallRecord(outcome: .readBackOpen, httpStatus: status), .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
         case .failure(let failure):
             let call = CallRecord(failure: failure, outcome: .readBackFailed)
-            if failure.category == .notFound && !accepted { return .record(CallRecord(failure: failure, outcome: .notFound), .row(.failed)) }
+            if failure.category == .notFound && !accepted { return .record(CallRecord(failure: failure, outcome: .notFound), .notFound) }
             if stopping { return .record(call, .unchanged) }
             if accepted { return waitOrGiveUp(nil, call, failure) }
             return .record(call, .row(.retry(at: now.addingTimeInterval(delay(max(row.attempts, 1), failure)), inDoubt: true, refundAttempt: false)))

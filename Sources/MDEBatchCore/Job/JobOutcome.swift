@@ -18,11 +18,11 @@ public struct JobOutcome: Sendable {
     }
 
     /// Rows still to do.
-    public var openRows: Int { counts["pending"] + counts["sending"] }
+    public var openRows: Int { counts.open }
 
     /// Rows that failed or were rejected at ingest (exit 1 when the job is complete); for a
     /// cancel job, actions the API does not know count too.
-    public var problemRows: Int { counts["failed"] + counts["invalid"] + counts["not-found"] }
+    public var problemRows: Int { counts[.failed] + counts[.invalid] + counts[.notFound] }
 
     public var isComplete: Bool { openRows == 0 }
 }

@@ -130,9 +130,9 @@ public struct QuarantineJob: RunnableJob {
     /// The progress at this instant, for the live line.
     public func progress() throws -> ProgressSnapshot {
         let counts = try context.store.counts(jobId: job.id)
-        let failed = counts[RowState.failed.rawValue]
+        let failed = counts[.failed]
         return try context.progress(
-            api: .stopAndQuarantine, done: counts["submitted"] + counts["already-pending"] + failed,
-            open: counts["pending"] + counts["sending"], failed: failed)
+            api: .stopAndQuarantine, done: counts[.submitted] + counts[.alreadyPending] + failed, open: counts.open,
+            failed: failed)
     }
 }

@@ -36,7 +36,7 @@ public struct CSVReportWriter: Sendable {
 
     func line(for row: RowRecord) -> String {
         let cells: [String?] = [
-            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome, row.reportedActionId,
+            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome.rawValue, row.reportedActionId,
             row.actionStatus, row.httpStatus.map(String.init), row.errorCode, row.errorMessage, String(row.attempts),
             row.firstSentAt.map(ReportTime.format), row.submittedAt.map(ReportTime.format), row.cancelStatus,
         ]

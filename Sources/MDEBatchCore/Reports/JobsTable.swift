@@ -13,9 +13,9 @@ public struct JobsTable: Sendable {
         var lines = ["JOB          KIND        STATE        CREATED (UTC)          ROWS       DONE  FAILED  OPEN  INPUTS"]
         for (job, counts) in rows {
             // Done: submitted or adopted (quarantine); cancelled, already final or requested (cancel).
-            let submitted = ["submitted", "already-pending", "cancelled", "already-final", "cancel-requested"]
-                .reduce(0) { $0 + counts[$1] }
-            let open = counts["pending"] + counts["sending"]
+            let done: [RowOutcome] = [.submitted, .alreadyPending, .cancelled, .alreadyFinal, .cancelRequested]
+            let submitted = done.reduce(0) { $0 + counts[$1] }
+            let open = counts.open
             let created = ReportTime.format(job.createdAt).prefix(19).replacingOccurrences(of: "T", with: " ")
             lines.append(
                 [
@@ -23,7 +23,7 @@ public struct JobsTable: Sendable {
                     job.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
                     job.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
                     created.padding(toLength: 21, withPad: " ", startingAt: 0),
-                    String(job.rowCount).leftPadded(6), String(submitted).leftPadded(10), String(counts["failed"] + counts["not-found"]).leftPadded(7),
+                    String(job.rowCount).leftPadded(6), String(submitted).leftPadded(10), String(counts[.failed] + counts[.notFound]).leftPadded(7),
                     String(open).leftPadded(5), job.inputs.joined(separator: ", "),
                 ].joined(separator: " "))
         }

@@ -83,7 +83,8 @@ public struct ReportHeader: Sendable, Hashable, Codable {
             createdAt: ReportTime.format(record.createdAt), updatedAt: ReportTime.format(record.updatedAt),
             rowCount: record.rowCount)
         let summary = Summary(
-            rows: counts.total, outcomes: counts.byOutcome, actionStatuses: counts.byActionStatus,
+            rows: counts.total, outcomes: Dictionary(uniqueKeysWithValues: counts.byOutcome.map { ($0.key.rawValue, $0.value) }),
+            actionStatuses: counts.byActionStatus,
             trackedActions: tally.tracked, openActions: tally.open, finalActions: tally.final,
             lastStatusRefresh: try store.lastStatusRefresh(jobId: jobId).map(ReportTime.format),
             generatedAt: ReportTime.format(now))

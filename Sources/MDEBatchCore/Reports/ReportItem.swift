@@ -30,7 +30,7 @@ public struct ReportItem: Sendable, Hashable, Codable {
         machineId = row.machineId
         sha1 = row.sha1
         comment = row.comment
-        outcome = row.outcome
+        outcome = row.outcome.rawValue
         actionId = row.reportedActionId
         actionStatus = row.actionStatus
         httpStatus = row.httpStatus

@@ -15,13 +15,9 @@ public struct RunSummary: Sendable {
 
     public func render() -> String {
         let counts = outcome.counts
-        let order = [
-            "submitted", "already-pending", "cancelled", "already-final", "cancel-requested", "not-found", "failed", "invalid",
-            "duplicate", "already-submitted", "pending", "sending",
-        ]
-        let parts = order.compactMap { key -> String? in
-            let n = counts[key]
-            return n > 0 ? "\(n) \(key)" : nil
+        let parts = RowOutcome.allCases.compactMap { outcome -> String? in
+            let n = counts[outcome]
+            return n > 0 ? "\(n) \(outcome.rawValue)" : nil
         }
         var lines: [String] = []
         let id = outcome.job.id

@@ -1,8 +1,16 @@
-/// Where a row stands in its job (SPEC §4).
+/// Where a row stands in its job (README, "How a run stays safe").
 ///
-/// `pending` → `sending` (committed before the request leaves) → `submitted` | `pending`
-/// again (retry later) | `failed`. Rows rejected at ingest never leave `invalid`,
+/// Both kinds: `pending` → `sending` (committed before the request leaves) → a final
+/// state, or `pending` again (retry later). Rows rejected at ingest never leave `invalid`,
 /// `duplicate` or `alreadySubmitted`.
+///
+/// A quarantine row ends `submitted` (with its action id) or `failed`.
+///
+/// A cancel row has states of its own: `cancelAccepted` (the API accepted the cancel; the
+/// row is open until the action is read back, and is never cancelled again), then
+/// `cancelled` (our cancel made it `Cancelled`), `alreadyFinal` (it was final before our
+/// cancel took effect), `cancelRequested` (accepted, but still open when the read-back
+/// window closed), `notFound` (404) or `failed`.
 public enum RowState: String, Sendable, Codable, CaseIterable {
     case pending
     case sending
@@ -11,9 +19,54 @@ public enum RowState: String, Sendable, Codable, CaseIterable {
     case invalid
     case duplicate
     case alreadySubmitted = "already-submitted"
+    case cancelAccepted = "cancel-accepted"
+    case cancelled
+    case alreadyFinal = "already-final"
+    case cancelRequested = "cancel-requested"
+    case notFound = "not-found"
 
     /// Whether the row still has work to do in its job.
-    public var isOpen: Bool { self == .pending || self == .sending }
+    public var isOpen: Bool { Self.open.contains(self) }
+
+    /// The states with work left to do.
+    public static let open: [RowState] = [.pending, .sending, .cancelAccepted]
+    /// The states of a row that tracks an action whose status can be read: a quarantine
+    /// row's own action, or the action a cancel row cancelled.
+    public static let tracking: [RowState] = [.submitted, .cancelled, .alreadyFinal, .cancelRequested]
+
+    /// `states` as an SQL list: `('a', 'b')`.
+    static func sqlList(_ states: [RowState]) -> String {
+        "(" + states.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+    }
+}
+
+/// What the report calls a row's outcome: its state, except that an adopted quarantine
+/// action (one that was already pending) is `already-pending`.
+public enum RowOutcome: String, Sendable, Codable, CaseIterable {
+    case submitted
+    case alreadyPending = "already-pending"
+    case cancelled
+    case alreadyFinal = "already-final"
+    case cancelRequested = "cancel-requested"
+    case notFound = "not-found"
+    case failed
+    case invalid
+    case duplicate
+    case alreadySubmitted = "already-submitted"
+    case pending
+    case sending
+    case cancelAccepted = "cancel-accepted"
+
+    public init(state: RowState, adopted: Bool) {
+        if state == .submitted && adopted {
+            self = .alreadyPending
+        } else {
+            self = RowOutcome(rawValue: state.rawValue)!
+        }
+    }
+
+    /// Outcomes with work left to do.
+    public var isOpen: Bool { self == .pending || self == .sending || self == .cancelAccepted }
 }
 
 /// The kind of work a job does.

@@ -4,15 +4,18 @@ import GRDB
 /// What becomes of a row after a call (or a decision without one): a quarantine row's
 /// `RowUpdate`, or one of the cancel row's own changes.
 public enum RowChange: Sendable, Equatable {
-    /// The API accepted the cancel (HTTP 200): the row keeps the action id as proof and
-    /// stays open until its status is read back (at `readAt`). It is never sent again.
+    /// The API accepted the cancel (HTTP 200): the row becomes `cancel-accepted`, keeps the
+    /// action id as proof and stays open until its status is read back (at `readAt`). It
+    /// is never sent again.
     case accepted(actionStatus: String?, readAt: Date)
-    /// The action's final status is known: the row is done. `cancelledByUs` when our
-    /// cancel is what made it `Cancelled`; `note` goes to the row's message.
+    /// The action's final status is known: the row is done, `cancelled` when our cancel
+    /// made it `Cancelled`, else `already-final`; `note` goes to the row's message.
     case final(actionStatus: String, cancelledByUs: Bool, note: String?)
     /// The cancel was accepted but the action still read back open when the read-back
     /// window closed: the row is done, as `cancel-requested`.
     case stillOpen(actionStatus: String?)
+    /// The API does not know the action (404): the row is done, as `not-found`.
+    case notFound
     /// Anything a quarantine row can get: retry, failed, unchanged.
     case row(RowUpdate)
 
@@ -54,7 +57,7 @@ extension StateStore {
             case .accepted(let status, let readAt):
                 try db.execute(
                     sql: """
-                        UPDATE jobRow SET state = 'pending', actionId = targetActionId, actionStatus = COALESCE(?, actionStatus),
+                        UPDATE jobRow SET state = 'cancel-accepted', actionId = targetActionId, actionStatus = COALESCE(?, actionStatus),
                             httpStatus = ?, nextAttemptAt = ?, inDoubtSince = NULL,
                             errorCode = NULL, errorMessage = NULL, errorTarget = NULL
                         WHERE id = ?
@@ -62,20 +65,31 @@ extension StateStore {
             case .final(let status, let ours, let note):
                 try db.execute(
                     sql: """
-                        UPDATE jobRow SET state = 'submitted', actionStatus = ?, actionId = targetActionId, adopted = NOT ?,
+                        UPDATE jobRow SET state = ?, actionStatus = ?, actionId = targetActionId,
                             submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
                             errorCode = NULL, errorMessage = ?, errorTarget = NULL
                         WHERE id = ?
-                        """, arguments: [status, ours, now, note, rowId])
+                        """,
+                    arguments: [
+                        (ours && status == ActionStatus.cancelled.wireValue ? RowState.cancelled : .alreadyFinal).rawValue,
+                        status, now, note, rowId,
+                    ])
             case .stillOpen(let status):
                 try db.execute(
                     sql: """
-                        UPDATE jobRow SET state = 'submitted', actionStatus = COALESCE(?, actionStatus), submittedAt = ?,
+                        UPDATE jobRow SET state = 'cancel-requested', actionStatus = COALESCE(?, actionStatus), submittedAt = ?,
                             inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = NULL,
                             errorMessage = 'the cancel was accepted, but the action still read back open; check it with mdebatch status --refresh',
                             errorTarget = NULL
                         WHERE id = ?
                         """, arguments: [status, now, rowId])
+            case .notFound:
+                try db.execute(
+                    sql: """
+                        UPDATE jobRow SET state = 'not-found', actionId = targetActionId, nextAttemptAt = NULL,
+                            inDoubtSince = NULL, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
+                        WHERE id = ?
+                        """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
             case .row(let rowUpdate):
                 try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
                 guard rowUpdate == .failed else { return }
@@ -90,15 +104,15 @@ extension StateStore {
 
     /// Copies a finished cancel row's outcome to the quarantine rows holding its action.
     static func propagateCancelStatus(_ db: Database, rowId: Int64) throws {
-        guard let row = try RowRecord.fetchOne(db, key: rowId), let target = row.targetActionId,
-            row.state == .submitted || row.state == .failed
+        guard let row = try RowRecord.fetchOne(db, key: rowId), let target = row.targetActionId, !row.state.isOpen,
+            row.state != .invalid, row.state != .duplicate
         else { return }
         let final = row.actionStatus.map(ActionStatus.init(wireValue:))?.isFinal == true
         try db.execute(
             sql: """
                 UPDATE jobRow SET cancelStatus = ?, actionStatus = CASE WHEN ? THEN ? ELSE actionStatus END
                 WHERE actionId = ? AND targetActionId IS NULL AND jobId != ?
-                """, arguments: [row.outcome, final, row.actionStatus, target, row.jobId])
+                """, arguments: [row.outcome.rawValue, final, row.actionStatus, target, row.jobId])
     }
 
     /// Marks the open, never-sent rows of a cancel job whose action the state file already
@@ -127,8 +141,8 @@ extension StateStore {
                 let id: Int64 = candidate["id"]
                 try db.execute(
                     sql: """
-                        UPDATE jobRow SET state = 'submitted', actionStatus = ?, submittedAt = ?, nextAttemptAt = NULL,
-                            actionId = targetActionId, adopted = 1, errorMessage = ?
+                        UPDATE jobRow SET state = 'already-final', actionStatus = ?, submittedAt = ?, nextAttemptAt = NULL,
+                            actionId = targetActionId, errorMessage = ?
                         WHERE id = ?
                         """,
                     arguments: [
@@ -142,30 +156,8 @@ extension StateStore {
     }
 
     /// Counts per cancel outcome (`cancelled`, `already-final`, `not-found`, …) and per
-    /// action status, for a cancel job.
-    public func cancelCounts(jobId: String) throws -> JobCounts {
-        try writer.read { db in
-            var counts = JobCounts()
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT state, httpStatus = 404 AS notFound, adopted, actionStatus, count(*) AS n
-                    FROM jobRow WHERE jobId = ? GROUP BY 1, 2, 3, 4
-                    """, arguments: [jobId])
-            for row in rows {
-                let state = RowState(rawValue: row["state"]) ?? .pending
-                let notFound: Bool = row["notFound"] ?? false
-                let adopted: Bool = row["adopted"]
-                let status: String? = row["actionStatus"]
-                let n: Int = row["n"]
-                let outcome = RowRecord.cancelOutcome(
-                    state: state, httpStatus: notFound ? 404 : nil, adopted: adopted, actionStatus: status)
-                counts.byOutcome[outcome, default: 0] += n
-                if let status { counts.byActionStatus[status, default: 0] += n }
-            }
-            return counts
-        }
-    }
+    /// action status, for a cancel job: the rows' own states.
+    public func cancelCounts(jobId: String) throws -> JobCounts { try counts(jobId: jobId) }
 
     /// How many times a row's action was read back (GETs made for it).
     public func readBackCount(rowId: Int64) throws -> Int {

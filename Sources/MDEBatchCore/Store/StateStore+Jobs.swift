@@ -50,18 +50,20 @@ public enum JobCreation: Sendable, Equatable {
     }
 }
 
-/// Per-state counts of a job's rows.
+/// Per-outcome counts of a job's rows.
 public struct JobCounts: Sendable, Hashable {
-    public var byOutcome: [String: Int] = [:]
+    public var byOutcome: [RowOutcome: Int] = [:]
     public var byActionStatus: [String: Int] = [:]
 
-    public init(byOutcome: [String: Int] = [:], byActionStatus: [String: Int] = [:]) {
+    public init(byOutcome: [RowOutcome: Int] = [:], byActionStatus: [String: Int] = [:]) {
         self.byOutcome = byOutcome
         self.byActionStatus = byActionStatus
     }
 
     public var total: Int { byOutcome.values.reduce(0, +) }
-    public subscript(outcome: String) -> Int { byOutcome[outcome, default: 0] }
+    public subscript(outcome: RowOutcome) -> Int { byOutcome[outcome, default: 0] }
+    /// Rows with work left to do.
+    public var open: Int { RowOutcome.allCases.filter(\.isOpen).reduce(0) { $0 + self[$1] } }
 }
 
 extension StateStore {
@@ -260,11 +262,7 @@ extension StateStore {
 
     /// Counts per outcome and per action status.
     public func counts(jobId: String) throws -> JobCounts {
-        let kind = try writer.read { db in
-            try String.fetchOne(db, sql: "SELECT kind FROM job WHERE id = ?", arguments: [jobId])
-        }
-        if kind == JobKind.cancel.rawValue { return try cancelCounts(jobId: jobId) }
-        return try writer.read { db in
+        try writer.read { db in
             var counts = JobCounts()
             let rows = try Row.fetchAll(
                 db,
@@ -274,10 +272,8 @@ extension StateStore {
                     """, arguments: [jobId])
             for row in rows {
                 let state = RowState(rawValue: row["state"]) ?? .pending
-                let adopted: Bool = row["adopted"]
                 let n: Int = row["n"]
-                let outcome = state == .submitted && adopted ? "already-pending" : state.rawValue
-                counts.byOutcome[outcome, default: 0] += n
+                counts.byOutcome[RowOutcome(state: state, adopted: row["adopted"]), default: 0] += n
                 if let status: String = row["actionStatus"] {
                     counts.byActionStatus[status, default: 0] += n
                 }

@@ -115,6 +115,23 @@ extension StateStore {
                     arguments: [String(decoding: try encoder.encode(plan), as: UTF8.self), plan.target?.key, id])
             }
         }
+        migrator.registerMigration("v3-cancelRowStates") { db in
+            // Cancel rows get states of their own (RowState) instead of reusing the
+            // quarantine ones and deriving their outcome from status, 404 and `adopted`.
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = CASE
+                        WHEN state = 'pending' AND actionId IS NOT NULL THEN 'cancel-accepted'
+                        WHEN state = 'failed' AND httpStatus = 404 THEN 'not-found'
+                        WHEN state = 'submitted' AND (actionStatus IS NULL
+                            OR actionStatus NOT IN ('Succeeded', 'Failed', 'TimeOut', 'Cancelled')) THEN 'cancel-requested'
+                        WHEN state = 'submitted' AND actionStatus = 'Cancelled' AND NOT adopted THEN 'cancelled'
+                        WHEN state = 'submitted' THEN 'already-final'
+                        ELSE state END,
+                        adopted = 0
+                    WHERE targetActionId IS NOT NULL
+                    """)
+        }
         // Migrations for future versions are appended here.
         return migrator
     }

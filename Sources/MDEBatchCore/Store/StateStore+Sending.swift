@@ -201,14 +201,14 @@ extension StateStore {
         }
     }
 
-    /// Pending rows of a job that are due at `now`, in input order, after `afterId`.
+    /// Rows of a job with work left (`pending`, or a `cancel-accepted` row to read back) that are due at `now`, in input order, after `afterId`.
     public func dueRows(jobId: String, now: Date, afterId: Int64, limit: Int) throws -> [RowRecord] {
         try writer.read { db in
             try RowRecord.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM jobRow
-                    WHERE jobId = ? AND id > ? AND state = 'pending' AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
+                    WHERE jobId = ? AND id > ? AND state IN ('pending', 'cancel-accepted') AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
                     ORDER BY id LIMIT ?
                     """, arguments: [jobId, afterId, now, limit])
         }
@@ -218,7 +218,7 @@ extension StateStore {
     public func nextDueDate(jobId: String) throws -> Date? {
         try writer.read { db in
             try Date.fetchOne(
-                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state = 'pending'",
+                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN ('pending', 'cancel-accepted')",
                 arguments: [jobId])
         }
     }
@@ -227,7 +227,7 @@ extension StateStore {
     public func openRowCount(jobId: String) throws -> Int {
         try writer.read { db in
             try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM jobRow WHERE jobId = ? AND state IN ('pending', 'sending')",
+                db, sql: "SELECT count(*) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.open))",
                 arguments: [jobId]) ?? 0
         }
     }

@@ -45,13 +45,15 @@ extension StateStore {
     /// The SQL that names the action a row tracks: its own action, or for a cancel job the
     /// action it cancels.
     static let trackedActionSQL = "COALESCE(actionId, targetActionId)"
+    /// The SQL condition of a row that tracks an action.
+    static let trackingSQL = "state IN " + RowState.sqlList(RowState.tracking)
     /// The SQL condition of a status that is not final (or was never read).
     static let openStatusSQL = "(actionStatus IS NULL OR actionStatus NOT IN ('Succeeded', 'Failed', 'TimeOut', 'Cancelled'))"
 
     /// The job's tracked actions in row order, `limit` at a time after `afterRowId`.
     ///
-    /// A row tracks an action when it is `submitted`: a quarantine row's own action, or a
-    /// cancel row's target (`targetActionId`) once the cancel was sent.
+    /// A row tracks an action in the `RowState.tracking` states: a quarantine row's own
+    /// action, or a cancel row's target (`targetActionId`) once its cancel is settled.
     /// - Parameter openOnly: only actions whose last recorded status is not final.
     public func trackedActions(jobId: String, afterRowId: Int64 = 0, limit: Int, openOnly: Bool) throws -> [TrackedAction] {
         try writer.read { db in
@@ -59,7 +61,7 @@ extension StateStore {
                 db,
                 sql: """
                     SELECT id, \(Self.trackedActionSQL) AS action, actionStatus FROM jobRow
-                    WHERE jobId = ? AND id > ? AND state = 'submitted' AND \(Self.trackedActionSQL) IS NOT NULL
+                    WHERE jobId = ? AND id > ? AND \(Self.trackingSQL) AND \(Self.trackedActionSQL) IS NOT NULL
                     \(openOnly ? "AND " + Self.openStatusSQL : "")
                     ORDER BY id LIMIT ?
                     """, arguments: [jobId, afterRowId, limit])
@@ -74,7 +76,7 @@ extension StateStore {
                 db,
                 sql: """
                     SELECT count(*) AS tracked, COALESCE(SUM(CASE WHEN \(Self.openStatusSQL) THEN 1 ELSE 0 END), 0) AS open
-                    FROM jobRow WHERE jobId = ? AND state = 'submitted' AND \(Self.trackedActionSQL) IS NOT NULL
+                    FROM jobRow WHERE jobId = ? AND \(Self.trackingSQL) AND \(Self.trackedActionSQL) IS NOT NULL
                     """, arguments: [jobId])
             return ActionTally(tracked: row?["tracked"] ?? 0, open: row?["open"] ?? 0)
         }
@@ -82,7 +84,9 @@ extension StateStore {
 
     /// Writes the statuses read from the API to their rows, in one transaction.
     ///
-    /// Only rows still `submitted` change, so a row another process moved meanwhile is left alone.
+    /// Only rows that track an action change, so a row another process moved meanwhile is
+    /// left alone. A `cancel-requested` row whose action turns out final takes its outcome
+    /// (`cancelled`, or `already-final` when it ended otherwise).
     /// - Returns: how many rows changed status.
     @discardableResult
     public func setActionStatuses(_ statuses: [(rowId: Int64, status: String)]) throws -> Int {
@@ -91,11 +95,15 @@ extension StateStore {
             var changed = 0
             let statement = try db.makeStatement(
                 sql: """
-                    UPDATE jobRow SET actionStatus = ?
-                    WHERE id = ? AND state = 'submitted' AND actionStatus IS NOT ?
+                    UPDATE jobRow SET actionStatus = ?1,
+                        state = CASE
+                            WHEN state = 'cancel-requested' AND ?1 = 'Cancelled' THEN 'cancelled'
+                            WHEN state = 'cancel-requested' AND ?1 IN ('Succeeded', 'Failed', 'TimeOut') THEN 'already-final'
+                            ELSE state END
+                    WHERE id = ?2 AND \(Self.trackingSQL) AND actionStatus IS NOT ?1
                     """)
             for (rowId, status) in statuses {
-                try statement.execute(arguments: [status, rowId, status])
+                try statement.execute(arguments: [status, rowId])
                 changed += db.changesCount
             }
             return changed
@@ -113,7 +121,7 @@ extension StateStore {
             let select = try db.makeStatement(
                 sql: """
                     SELECT id, actionStatus FROM jobRow
-                    WHERE actionId = ? AND jobId = ? AND state = 'submitted' AND \(Self.openStatusSQL)
+                    WHERE actionId = ? AND jobId = ? AND \(Self.trackingSQL) AND \(Self.openStatusSQL)
                     """)
             let update = try db.makeStatement(sql: "UPDATE jobRow SET actionStatus = ? WHERE id = ?")
             for (actionId, status) in statuses {
@@ -136,7 +144,7 @@ extension StateStore {
                 db,
                 sql: """
                     SELECT MIN(COALESCE(firstSentAt, submittedAt)) AS first, MAX(COALESCE(submittedAt, lastSentAt)) AS last
-                    FROM jobRow WHERE jobId = ? AND state = 'submitted' AND actionId IS NOT NULL AND \(Self.openStatusSQL)
+                    FROM jobRow WHERE jobId = ? AND \(Self.trackingSQL) AND actionId IS NOT NULL AND \(Self.openStatusSQL)
                     """, arguments: [jobId])
             guard let row, let first: Date = row["first"], let last: Date = row["last"] else { return nil }
             return (first, last)
@@ -167,7 +175,7 @@ extension StateStore {
     public func unsuccessfulActionGroups(jobId: String, examples: Int) throws -> [RowGroup] {
         try groups(
             jobId: jobId, keySQL: "actionStatus", codeSQL: "NULL",
-            condition: "state = 'submitted' AND actionStatus IN ('Failed', 'TimeOut')", examples: examples)
+            condition: "\(Self.trackingSQL) AND actionStatus IN ('Failed', 'TimeOut')", examples: examples)
     }
 
     private func groups(jobId: String, keySQL: String, codeSQL: String, condition: String, examples: Int) throws -> [RowGroup] {

@@ -102,7 +102,7 @@ struct CancelCommand: AsyncParsableCommand {
             }
             let counts = try store.cancelCounts(jobId: cancelJob.id)
             print(try plan(cancelJob, counts: counts, result: result, store: store))
-            let toSend = counts["pending"] + counts["sending"]
+            let toSend = counts.open
             if dryRun {
                 print("Dry run: nothing was sent. Run without --dry-run to cancel \(toSend) actions.")
                 return
@@ -134,10 +134,11 @@ struct CancelCommand: AsyncParsableCommand {
     func plan(_ job: JobRecord, counts: JobCounts, result: CancelJobIngest.Result, store: StateStore) throws -> String {
         let source = job.parentJobId.map { "job \($0)" } ?? job.inputs.joined(separator: ", ")
         var lines = ["Cancel job \(job.id) for \(source):"]
-        let shown: [(String, String)] = [
-            ("pending", "to cancel"), ("sending", "in doubt (read back first)"), ("cancelled", "cancelled"),
-            ("already-final", "already final"), ("cancel-requested", "cancel requested"), ("not-found", "not found"),
-            ("failed", "failed"), ("invalid", "rejected (invalid action id)"), ("duplicate", "duplicates"),
+        let shown: [(RowOutcome, String)] = [
+            (.pending, "to cancel"), (.sending, "in doubt (read back first)"),
+            (.cancelAccepted, "cancel accepted (read back next)"), (.cancelled, "cancelled"),
+            (.alreadyFinal, "already final"), (.cancelRequested, "cancel requested"), (.notFound, "not found"),
+            (.failed, "failed"), (.invalid, "rejected (invalid action id)"), (.duplicate, "duplicates"),
         ]
         for (key, words) in shown where counts[key] > 0 {
             lines.append("  \(Self.pad(counts[key]))  \(words)")

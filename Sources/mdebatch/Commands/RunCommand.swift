@@ -50,12 +50,12 @@ struct RunCommand: AsyncParsableCommand {
                 let counts = try store.counts(jobId: job.id)
                 let rejected = try store.rows(jobId: job.id, state: .invalid, limit: IngestReport.rejectedShown)
                     .map { (RowLocation(source: $0.source, line: $0.line), $0.errorCode ?? "invalid", $0.errorMessage ?? "") }
-                let toSend = counts["pending"] + counts["sending"]
+                let toSend = counts.open
                 let policy = pacing.policy
                 let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: toSend).makespan
                 let report = IngestReport(
                     inputs: input.files, summary: result.summary, rejected: rejected,
-                    alreadySubmitted: counts["already-submitted"], policy: policy, quotaSeconds: seconds)
+                    alreadySubmitted: counts[.alreadySubmitted], policy: policy, quotaSeconds: seconds)
                 print("Job \(job.id) (dry run: nothing was sent)")
                 print("Target: " + (job.effectivePlan.target.map { "\($0)" } ?? "not bound yet (no credentials); its first run binds it"))
                 print(report.render())

@@ -14,7 +14,7 @@ struct QuarantineJobTests {
         // When the job runs
         let outcome = try await harness.run(try harness.makeJob())
         // Then the first 100 go at once and the rest a minute later
-        #expect(outcome.counts["submitted"] == 150)
+        #expect(outcome.counts[.submitted] == 150)
         #expect(outcome.stopReason == nil)
         let times = harness.fake.posts.map { $0.at.timeIntervalSince(start) }
         #expect(times.filter { $0 < 60 }.count == 100)
@@ -28,7 +28,7 @@ struct QuarantineJobTests {
         harness.fake.enqueue(.status(429, code: "TooManyRequests", retryAfter: "7"))
         let start = harness.clock.now
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["submitted"] == 1)
+        #expect(outcome.counts[.submitted] == 1)
         #expect(outcome.rateLimited == 1)
         let posts = harness.fake.posts
         try #require(posts.count == 2)
@@ -42,7 +42,7 @@ struct QuarantineJobTests {
         let harness = try JobHarness(rows: JobHarness.rows(2))
         harness.fake.enqueue(.createThenStatus(503), .createThenDrop)
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["submitted"] == 2)
+        #expect(outcome.counts[.submitted] == 2)
         #expect(harness.fake.posts.count == 2)
         #expect(harness.fake.actions.count == 2)
         let rows = try harness.store.rows(jobId: harness.job.id)
@@ -55,7 +55,7 @@ struct QuarantineJobTests {
         harness.fake.enqueue(.status(500, code: "InternalServerError"))
         let start = harness.clock.now
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["submitted"] == 1)
+        #expect(outcome.counts[.submitted] == 1)
         let posts = harness.fake.posts
         try #require(posts.count == 2)
         #expect(posts[1].at.timeIntervalSince(start) >= 120)
@@ -69,10 +69,10 @@ struct QuarantineJobTests {
         harness.fake.seed(.init(id: "existing-1", machineId: row.machineId, sha1: row.sha1, comment: "someone else", status: "Pending", created: harness.clock.now))
         harness.fake.enqueue(.status(400, code: "ActiveRequestAlreadyExists"))
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["already-pending"] == 1)
+        #expect(outcome.counts[.alreadyPending] == 1)
         let stored = try #require(try harness.store.rows(jobId: harness.job.id).first)
         #expect(stored.actionId == "existing-1")
-        #expect(stored.outcome == "already-pending")
+        #expect(stored.outcome == .alreadyPending)
         #expect(harness.fake.posts.count == 1)
     }
 
@@ -81,8 +81,8 @@ struct QuarantineJobTests {
         let harness = try JobHarness(rows: JobHarness.rows(2))
         harness.fake.enqueue(.status(status, code: code))
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["failed"] == 1)
-        #expect(outcome.counts["submitted"] == 1)
+        #expect(outcome.counts[.failed] == 1)
+        #expect(outcome.counts[.submitted] == 1)
         let failed = try #require(try harness.store.rows(jobId: harness.job.id, state: .failed, limit: 1).first)
         #expect(failed.errorCode == code)
         #expect(failed.httpStatus == status)
@@ -102,14 +102,14 @@ struct QuarantineJobTests {
         #expect(harness.fake.posts.count == 5)
         // A stop is not a verdict on the rows: the five refused rows wait, untouched, for fixed credentials.
         let counts = try harness.store.counts(jobId: harness.job.id)
-        #expect(counts["failed"] == 0)
-        #expect(counts["pending"] == 30)
+        #expect(counts[.failed] == 0)
+        #expect(counts[.pending] == 30)
         #expect(try harness.store.rows(jobId: harness.job.id).allSatisfy { $0.attempts == 0 })
 
         // Fixed: a new run sends every row, the refused ones too.
         let fixed = try await harness.run(try harness.makeJob())
         #expect(fixed.stopReason == nil)
-        #expect(fixed.counts["submitted"] == 30)
+        #expect(fixed.counts[.submitted] == 30)
         #expect(harness.fake.posts.count == 35)
     }
 
@@ -118,7 +118,7 @@ struct QuarantineJobTests {
         let harness = try JobHarness(rows: JobHarness.rows(2))
         harness.fake.enqueue(.status(401, code: "Unauthorized"))
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["submitted"] == 2)
+        #expect(outcome.counts[.submitted] == 2)
         #expect(harness.fake.posts.count == 3)
         let attempts = try harness.store.attempts(jobId: harness.job.id).map(\.outcome)
         #expect(attempts.prefix(2) == [.unauthorizedRefreshing, .submitted])
@@ -137,7 +137,7 @@ struct QuarantineJobTests {
             id: "made-before-crash", machineId: row.machineId, sha1: row.sha1,
             comment: harness.job.effectivePlan.sentComment(row.comment), status: "Pending", created: harness.clock.now))
         let outcome = try await harness.run(try harness.makeJob())
-        #expect(outcome.counts["submitted"] == 1)
+        #expect(outcome.counts[.submitted] == 1)
         #expect(harness.fake.posts.isEmpty)
         #expect(try harness.store.rows(jobId: harness.job.id).first?.actionId == "made-before-crash")
     }
@@ -148,7 +148,7 @@ struct QuarantineJobTests {
         let outcome = try await harness.run(try harness.makeJob())
         #expect(outcome.stopReason == .requestBudget)
         #expect(harness.fake.posts.count == 3)
-        #expect(outcome.counts["pending"] == 7)
+        #expect(outcome.counts[.pending] == 7)
         #expect(try harness.store.job(id: harness.job.id).state == .interrupted)
     }
 }

@@ -90,7 +90,7 @@ struct QuarantineTransitionTests {
     }
 
     @Test(arguments: [
-        (200, nil, "accepted", true), (400, nil, "retry-in-doubt", true), (404, nil, "failed", false),
+        (200, nil, "accepted", true), (400, nil, "retry-in-doubt", true), (404, nil, "not-found", false),
         (403, nil, "failed", false), (503, nil, "retry-in-doubt", false), (401, nil, "failed", false),
     ] as [(Int, String?, String, Bool)])
     func afterCancel(status: Int, code: String?, kind: String, readBack: Bool) throws {
@@ -102,6 +102,7 @@ struct QuarantineTransitionTests {
         case .accepted: #expect(kind == "accepted")
         case .row(.retry(_, let inDoubt, _)): #expect(kind == "retry-in-doubt" && inDoubt)
         case .row(.failed): #expect(kind == "failed")
+        case .notFound: #expect(kind == "not-found")
         default: Issue.record("unexpected \(change)")
         }
     }

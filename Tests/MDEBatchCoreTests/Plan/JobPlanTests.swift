@@ -47,7 +47,7 @@ struct JobPlanTests {
         }
         #expect(other.id != first.id)
         #expect(other.effectivePlan.target == Self.tenantB)
-        #expect(try store.counts(jobId: other.id)["pending"] == 3)
+        #expect(try store.counts(jobId: other.id)[.pending] == 3)
     }
 
     @Test func alreadySubmittedIsCheckedWithinTheTargetOnly() throws {
@@ -61,11 +61,11 @@ struct JobPlanTests {
         // A changed file on the same target: the rows already sent there are not sent again.
         let changed = try InputFile(rows: 3)
         let sameTarget = try #require(try ingest(changed, store, target: Self.tenantA).creation.job)
-        #expect(try store.counts(jobId: sameTarget.id)["already-submitted"] == 2)
+        #expect(try store.counts(jobId: sameTarget.id)[.alreadySubmitted] == 2)
         // On another target nothing was sent yet.
         let otherTarget = try #require(try ingest(changed, store, target: Self.tenantB).creation.job)
-        #expect(try store.counts(jobId: otherTarget.id)["already-submitted"] == 0)
-        #expect(try store.counts(jobId: otherTarget.id)["pending"] == 3)
+        #expect(try store.counts(jobId: otherTarget.id)[.alreadySubmitted] == 0)
+        #expect(try store.counts(jobId: otherTarget.id)[.pending] == 3)
     }
 
     @Test func aJobMadeWithoutATargetIsBoundByItsFirstRunAndCheckedThen() throws {
@@ -78,7 +78,7 @@ struct JobPlanTests {
         let file = try InputFile(rows: 2)
         let dry = try #require(try ingest(file, store, target: nil).creation.job)
         #expect(dry.targetKey == nil)
-        #expect(try store.counts(jobId: dry.id)["pending"] == 2)
+        #expect(try store.counts(jobId: dry.id)[.pending] == 2)
         // Its first real run finds it and binds it; what that target already has is not sent.
         guard case .existing(let bound) = try ingest(file, store, target: Self.tenantA).creation else {
             Issue.record("the unbound job should be found")
@@ -86,8 +86,8 @@ struct JobPlanTests {
         }
         #expect(bound.id == dry.id)
         #expect(bound.targetKey == Self.tenantA.key)
-        #expect(try store.counts(jobId: dry.id)["already-submitted"] == 1)
-        #expect(try store.counts(jobId: dry.id)["pending"] == 1)
+        #expect(try store.counts(jobId: dry.id)[.alreadySubmitted] == 1)
+        #expect(try store.counts(jobId: dry.id)[.pending] == 1)
         let marked = try #require(try store.rows(jobId: dry.id, state: .alreadySubmitted, limit: 1).first)
         #expect(marked.errorMessage?.contains("job \(first.id)") == true)
     }

@@ -29,7 +29,7 @@ struct StateStoreTests {
         let job = try #require(creation.job)
         #expect(job.rowCount == 5)
         #expect(job.state == .ready)
-        #expect(try store.counts(jobId: job.id)["pending"] == 5)
+        #expect(try store.counts(jobId: job.id)[.pending] == 5)
         #expect(try store.rows(jobId: job.id).map(\.line) == [2, 3, 4, 5, 6])
     }
 

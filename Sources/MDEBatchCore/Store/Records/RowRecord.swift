@@ -47,42 +47,5 @@ public struct RowRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     }
 
     /// What the report calls the row's outcome.
-    public var outcome: String {
-        if targetActionId != nil {
-            return Self.cancelOutcome(state: state, httpStatus: httpStatus, adopted: adopted, actionStatus: actionStatus)
-        }
-        switch state {
-        case .submitted: return adopted ? "already-pending" : "submitted"
-        default: return state.rawValue
-        }
-    }
-
-    /// The outcome of a cancel job's row (its `targetActionId` is set):
-    ///
-    /// - `cancelled`: our cancel was accepted and the action reads back `Cancelled`;
-    /// - `already-final`: the action was final before our cancel took effect (the API
-    ///   answered 400, or the state file already knew it, or it completed in a race with an
-    ///   accepted cancel); `action_status` holds the status read back;
-    /// - `cancel-requested`: the cancel was accepted, but the action still read back open
-    ///   when the read-back window closed;
-    /// - `not-found`: the API does not know the action (404);
-    /// - `failed`, and the ingest states `invalid` and `duplicate`; `pending` / `sending`
-    ///   while the row is open.
-    ///
-    /// On a cancel row, `adopted` means the final status was already there (not made by
-    /// this job's cancel), like an adopted pending action on a quarantine row; `actionId`
-    /// is set once a cancel was accepted (the row is then only read back, never cancelled
-    /// again) and on every finished row.
-    public static func cancelOutcome(state: RowState, httpStatus: Int?, adopted: Bool, actionStatus: String?) -> String {
-        switch state {
-        case .failed:
-            return httpStatus == 404 ? "not-found" : "failed"
-        case .submitted:
-            let status = actionStatus.map(ActionStatus.init(wireValue:))
-            guard let status, status.isFinal else { return "cancel-requested" }
-            return status == .cancelled && !adopted ? "cancelled" : "already-final"
-        default:
-            return state.rawValue
-        }
-    }
+    public var outcome: RowOutcome { RowOutcome(state: state, adopted: adopted) }
 }
