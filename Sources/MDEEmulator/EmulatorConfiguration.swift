@@ -22,6 +22,10 @@ public struct EmulatorConfiguration: Sendable {
     public var limits: [RateLimit]
     /// How long a new action stays `Pending`.
     public var pendingDuration: Duration
+    /// What an open StopAndQuarantineFile blocks: another one for the same file on the
+    /// device (`file`), or any other one on the device (`device`). The API documents
+    /// neither (docs/EMULATOR.md); the client must be right under both.
+    public var pendingScope: PendingScope = .file
     /// How long it then stays `InProgress` before reaching its final status.
     public var inProgressDuration: Duration
     /// How long a newly created action stays invisible to `GET /api/machineactions[/{id}]` and cancel.
@@ -103,6 +107,15 @@ public struct EmulatorConfiguration: Sendable {
         self.host = host
         self.port = port
     }
+}
+
+/// What an open StopAndQuarantineFile action blocks, answering 400
+/// `ActiveRequestAlreadyExists`.
+public enum PendingScope: String, Sendable, Codable, CaseIterable {
+    /// Another action for the same file on the same device (what the docs' example shows).
+    case file
+    /// Any other StopAndQuarantineFile on the same device, whatever the file.
+    case device
 }
 
 /// How the emulator answers a StopAndQuarantineFile for a machine.

@@ -105,9 +105,17 @@ struct FaultTests {
             let port = try #require(client.port)
             // A client with a 300 ms time-out gives up while the response is held back; the action exists anyway.
             // (TestClient only reports its time-out once the late response has arrived, so release it afterwards.)
+            let started = ContinuousClock.now
             async let impatient = Self.submitOnFreshConnection(port: port, token: token, timeout: .milliseconds(300))
-            try await Task.sleep(for: .milliseconds(600))
+            // Poll for the held-back response instead of guessing how long a loaded machine takes;
+            // then let the client's own 300 ms time-out pass.
+            var polls = 0
+            while clock.sleeperCount == 0 && polls < 1000 {
+                try await Task.sleep(for: .milliseconds(10))
+                polls += 1
+            }
             #expect(clock.sleeperCount == 1)
+            try await Task.sleep(until: started + .milliseconds(600))
             #expect(try await Self.actions(client).count == 1)
             clock.advance(by: .seconds(45))
             do {

@@ -22,6 +22,8 @@ public enum CallOutcome: String, Sendable, Codable, CaseIterable {
     case lookupUnavailable = "lookup-unavailable"
     case adopted
     case pendingNotFound = "pending-not-found"
+    /// Another file's action keeps the device busy: the row waits for it.
+    case deviceBusy = "device-busy"
     // Cancels and their read-backs.
     case cancelAccepted = "cancel-accepted"
     case alreadyFinal = "already-final"

@@ -18,6 +18,38 @@ struct ActionFinder: Sendable {
         case unavailable(CallFailure?)
     }
 
+    /// Every action that `filter` selects (at most `maxPages` pages), or nil when the
+    /// lookup could not be made.
+    func list(rowId: Int64?, filter: String) async throws -> Listing {
+        var actions: [MachineAction] = []
+        for page in 0..<maxPages {
+            let skip = page * pageSize
+            let outcome = try await call.perform(.lookup(rowId: rowId), api: .listActions) {
+                try await client.listMachineActions(filter: filter, top: pageSize, skip: skip)
+            } settle: { result, _ in
+                switch result {
+                case .success(let list, let status):
+                    return (CallRecord(outcome: list.value.isEmpty ? .lookupNotFound : .lookupFound, httpStatus: status), .unchanged)
+                case .failure(let failure):
+                    return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
+                }
+            }
+            switch outcome {
+            case .deferred: return .unavailable(nil)
+            case .failure(let failure): return .unavailable(failure)
+            case .success(let list, _):
+                actions += list.value
+                if list.value.count < pageSize { return .actions(actions) }
+            }
+        }
+        return .actions(actions)
+    }
+
+    enum Listing: Sendable {
+        case actions([MachineAction])
+        case unavailable(CallFailure?)
+    }
+
     /// Finds the first action that `filter` selects and `matches` accepts.
     func find(rowId: Int64?, filter: String, matches: @escaping @Sendable (MachineAction) -> Bool) async throws -> Result {
         for page in 0..<maxPages {

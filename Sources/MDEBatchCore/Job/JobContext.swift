@@ -59,8 +59,10 @@ public struct JobContext: Sendable {
 
     /// How the run ended, from the state file.
     func outcome(counts: JobCounts) throws -> JobOutcome {
-        JobOutcome(
+        var outcome = JobOutcome(
             job: try store.job(id: job.id), counts: counts, stopReason: stop.reason, requests: statistics.requests,
             rateLimited: statistics.rateLimited)
+        if counts[.waitingForDevice] > 0 { outcome.busyDevices = try store.busyDevices(jobId: job.id) }
+        return outcome
     }
 }

@@ -58,6 +58,30 @@ struct JobDispatcher: Sendable {
         try store.setJobState(jobId, open == 0 ? .complete : .interrupted, now: clock.now)
     }
 
+    /// `rows` round-robin across devices, each device's rows in their order: the same device
+    /// is not sent to twice in a row while others wait. It costs nothing when the API blocks
+    /// only a second action for the same file, and avoids most waits when it blocks a busy
+    /// device (README, "How a run stays safe").
+    static func interleavedByDevice(_ rows: [RowRecord]) -> [RowRecord] {
+        var queues: [String: [RowRecord]] = [:]
+        var order: [String] = []
+        for row in rows {
+            if queues[row.machineId] == nil { order.append(row.machineId) }
+            queues[row.machineId, default: []].append(row)
+        }
+        guard order.count > 1, order.count < rows.count else { return rows }
+        var result: [RowRecord] = []
+        result.reserveCapacity(rows.count)
+        var round = 0
+        while result.count < rows.count {
+            for device in order where round < queues[device]!.count {
+                result.append(queues[device]![round])
+            }
+            round += 1
+        }
+        return result
+    }
+
     /// Feeds due rows to at most `concurrency` workers until no row is open.
     private func dispatch(_ work: @escaping @Sendable (RowRecord) async throws -> Void) async throws {
         try await withThrowingTaskGroup(of: Int64.self) { group in
@@ -75,8 +99,9 @@ struct JobDispatcher: Sendable {
                     try await finishOne()
                     continue
                 }
-                let batch = try store.dueRows(jobId: jobId, now: clock.now, afterId: cursor, limit: 64)
-                    .filter { !running.contains($0.id) }
+                let batch = Self.interleavedByDevice(
+                    try store.dueRows(jobId: jobId, now: clock.now, afterId: cursor, limit: 256)
+                        .filter { !running.contains($0.id) })
                 if batch.isEmpty {
                     if !running.isEmpty {
                         try await finishOne()
@@ -97,7 +122,7 @@ struct JobDispatcher: Sendable {
                     let limit = statistics.authConfirmed ? settings.concurrency : 1
                     while running.count >= limit { try await finishOne() }
                     if stop.isStopping { break }
-                    cursor = row.id
+                    cursor = max(cursor, row.id)
                     running.insert(row.id)
                     group.addTask {
                         try await work(row)

@@ -8,6 +8,8 @@ public struct JobOutcome: Sendable {
     public var requests: Int
     /// HTTP 429 answers seen.
     public var rateLimited: Int
+    /// Devices that keep rows waiting, with the action they are busy with.
+    public var busyDevices: [BusyDevice] = []
 
     public init(job: JobRecord, counts: JobCounts, stopReason: StopReason?, requests: Int, rateLimited: Int) {
         self.job = job

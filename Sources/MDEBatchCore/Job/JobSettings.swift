@@ -22,6 +22,8 @@ public struct JobSettings: Sendable {
     public var unreachableAfter: Int
     /// How long in-flight calls may finish after a stop before they are cancelled.
     public var grace: TimeInterval
+    /// How often a row waiting for a busy device looks at the action that blocks it.
+    public var busyDevicePoll: TimeInterval = 30
 
     public init(
         policy: QuotaPolicy = .mdeDefault, concurrency: Int = 8, requestTimeout: TimeInterval = 30,

@@ -10,10 +10,14 @@ import Logging
 /// anything again. What an answer means for the row is `QuarantineTransition`, pure.
 public struct QuarantineJob: RunnableJob {
     public let context: JobContext
+    let devices: BusyDeviceWatcher
 
     public init(context: JobContext) {
         precondition(context.job.kind == .quarantine, "QuarantineJob runs quarantine jobs only")
         self.context = context
+        self.devices = BusyDeviceWatcher(
+            jobId: context.job.id, store: context.store, call: context.metered, client: context.client, clock: context.clock,
+            poll: context.settings.busyDevicePoll)
     }
 
     public init(
@@ -44,6 +48,10 @@ public struct QuarantineJob: RunnableJob {
     /// One row: settle an in-doubt send first, then send if it is still needed.
     func work(on row: RowRecord) async throws {
         let store = context.store
+        if row.state == .waitingForDevice {
+            // Its device was busy: look at the blocking actions (all due ones, in one batch).
+            try await devices.refresh()
+        }
         if row.inDoubtSince != nil {
             guard try await settleInDoubt(row) else { return }
         }
@@ -113,17 +121,15 @@ public struct QuarantineJob: RunnableJob {
     /// After `ActiveRequestAlreadyExists`: finds the pending action and keeps its id.
     private func adoptPending(_ row: RowRecord, attempt: Int) async throws {
         let machineId = row.machineId
-        let sha1 = row.sha1
         let filter = MachineActionFilter([.typeEquals("StopAndQuarantineFile"), .machineIdEquals(machineId)]).expression
-        let result = try await context.finder.find(rowId: row.id, filter: filter) { action in
-            action.relatedFileInfo?.fileIdentifier?.lowercased() == sha1 && action.status?.isFinal == false
-        }
+        let result = try await context.finder.list(rowId: row.id, filter: filter)
         guard let current = try context.store.row(id: row.id) else { return }
         let now = context.clock.now
         let settings = context.settings
         let (call, update) = QuarantineTransition.afterAdoptLookup(
             result, row: current, attempt: attempt, maxAttempts: settings.retry.maxAttempts, now: now,
-            retryAt: now.addingTimeInterval(max(settings.visibilityDelay, context.backoff(afterAttempt: attempt))))
+            retryAt: now.addingTimeInterval(max(settings.visibilityDelay, context.backoff(afterAttempt: attempt))),
+            checkDeviceAt: now.addingTimeInterval(settings.busyDevicePoll))
         try context.store.updateRow(row.id, now: now, call: call, update: update)
     }
 
@@ -131,8 +137,10 @@ public struct QuarantineJob: RunnableJob {
     public func progress() throws -> ProgressSnapshot {
         let counts = try context.store.counts(jobId: job.id)
         let failed = counts[.failed]
-        return try context.progress(
+        var snapshot = try context.progress(
             api: .stopAndQuarantine, done: counts[.submitted] + counts[.alreadyPending] + failed, open: counts.open,
             failed: failed)
+        snapshot.waiting = counts[.waitingForDevice]
+        return snapshot
     }
 }

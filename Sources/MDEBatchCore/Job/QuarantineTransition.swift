@@ -67,19 +67,34 @@ enum QuarantineTransition {
         }
     }
 
-    /// After looking for the pending action that `ActiveRequestAlreadyExists` names.
+    /// After listing the device's actions, because `ActiveRequestAlreadyExists` said one
+    /// is open: the open one for the row's file is adopted; failing that, an open
+    /// StopAndQuarantineFile for another file means the device is busy, and the row waits
+    /// for it (no attempt spent) instead of failing; failing both, try again later.
     static func afterAdoptLookup(
-        _ result: ActionFinder.Result, row: RowRecord, attempt: Int, maxAttempts: Int, now: Date, retryAt: Date
+        _ result: ActionFinder.Listing, row: RowRecord, attempt: Int, maxAttempts: Int, now: Date, retryAt: Date,
+        checkDeviceAt: Date
     ) -> (CallRecord, RowUpdate) {
-        switch result {
-        case .found(let action):
+        let open: [MachineAction]
+        if case .actions(let actions) = result {
+            open = actions.filter { $0.status?.isFinal == false }
+        } else {
+            open = []
+        }
+        if let same = open.first(where: { $0.relatedFileInfo?.fileIdentifier?.lowercased() == row.sha1 }) {
             return (
                 CallRecord(row: row, outcome: .adopted),
-                .submitted(actionId: action.id, actionStatus: action.status?.wireValue, adopted: true)
+                .submitted(actionId: same.id, actionStatus: same.status?.wireValue, adopted: true)
             )
-        case .notFound, .unavailable:
-            if attempt >= maxAttempts { return (CallRecord(row: row, outcome: .gaveUp), .failed) }
-            return (CallRecord(row: row, outcome: .pendingNotFound), .retry(at: retryAt, inDoubt: false, refundAttempt: false))
         }
+        let blockers = open.filter { ($0.type ?? "StopAndQuarantineFile").caseInsensitiveCompare("StopAndQuarantineFile") == .orderedSame }
+        if let blocker = blockers.min(by: { ($0.creationDateTimeUtc ?? now) < ($1.creationDateTimeUtc ?? now) }) {
+            return (
+                CallRecord(row: row, outcome: .deviceBusy),
+                .waitForDevice(blockingActionId: blocker.id, since: blocker.creationDateTimeUtc ?? now, checkAt: checkDeviceAt)
+            )
+        }
+        if attempt >= maxAttempts { return (CallRecord(row: row, outcome: .gaveUp), .failed) }
+        return (CallRecord(row: row, outcome: .pendingNotFound), .retry(at: retryAt, inDoubt: false, refundAttempt: false))
     }
 }

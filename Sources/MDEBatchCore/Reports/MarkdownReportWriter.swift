@@ -20,7 +20,7 @@ public struct MarkdownReportWriter: Sendable {
     }
 
     /// Outcomes in the order a reader expects: the good news first.
-    static let outcomeOrder = ["submitted", "already-pending", "failed", "invalid", "duplicate", "already-submitted", "pending", "sending"]
+    static let outcomeOrder = RowOutcome.allCases.map(\.rawValue)
     static let statusOrder = ["Pending", "InProgress", "Succeeded", "Failed", "TimeOut", "Cancelled"]
 
     /// Writes the report of `jobId` to `path` (atomically: a temporary file renamed).

@@ -12,6 +12,8 @@ public struct ProgressSnapshot: Sendable, Equatable {
     /// Seconds until the last row is sent, from the exact quota arithmetic.
     public var eta: TimeInterval
     public var rateLimited: Int
+    /// Rows waiting for a device busy with another action.
+    public var waiting = 0
 
     public init(done: Int, total: Int, failed: Int, windows: [(used: Int, limit: RateLimit)], nextSlotIn: TimeInterval, eta: TimeInterval, rateLimited: Int) {
         self.done = done
@@ -27,6 +29,7 @@ public struct ProgressSnapshot: Sendable, Equatable {
         lhs.done == rhs.done && lhs.total == rhs.total && lhs.failed == rhs.failed
             && lhs.windows.map(\.used) == rhs.windows.map(\.used) && lhs.windows.map(\.limit) == rhs.windows.map(\.limit)
             && lhs.nextSlotIn == rhs.nextSlotIn && lhs.eta == rhs.eta && lhs.rateLimited == rhs.rateLimited
+            && lhs.waiting == rhs.waiting
     }
 
     /// One line, e.g. `412/3000 done, 3 failed | window 1m 100/100, 1h 512/1500 | next slot 41s | ETA 1h02m`.
@@ -37,6 +40,7 @@ public struct ProgressSnapshot: Sendable, Equatable {
         }
         parts.append(nextSlotIn <= 0 ? "slot free" : "next slot \(DurationText.format(nextSlotIn))")
         parts.append(done >= total ? "done" : "ETA \(DurationText.format(eta))")
+        if waiting > 0 { parts.append("\(waiting) waiting on busy devices") }
         if rateLimited > 0 { parts.append("\(rateLimited)×429") }
         return parts.joined(separator: " | ")
     }

@@ -24,12 +24,17 @@ public enum RowState: String, Sendable, Codable, CaseIterable {
     case alreadyFinal = "already-final"
     case cancelRequested = "cancel-requested"
     case notFound = "not-found"
+    /// A quarantine row whose device is busy with another StopAndQuarantineFile action
+    /// (`blockedBy`): it is sent again, with no attempt spent, once that action is final.
+    case waitingForDevice = "waiting-for-device"
 
     /// Whether the row still has work to do in its job.
     public var isOpen: Bool { Self.open.contains(self) }
 
     /// The states with work left to do.
-    public static let open: [RowState] = [.pending, .sending, .cancelAccepted]
+    public static let open: [RowState] = [.pending, .sending, .cancelAccepted, .waitingForDevice]
+    /// The open states a worker picks up when they are due (`nextAttemptAt`).
+    public static let workable: [RowState] = [.pending, .cancelAccepted, .waitingForDevice]
     /// The states of a row that tracks an action whose status can be read: a quarantine
     /// row's own action, or the action a cancel row cancelled.
     public static let tracking: [RowState] = [.submitted, .cancelled, .alreadyFinal, .cancelRequested]
@@ -56,6 +61,7 @@ public enum RowOutcome: String, Sendable, Codable, CaseIterable {
     case pending
     case sending
     case cancelAccepted = "cancel-accepted"
+    case waitingForDevice = "waiting-for-device"
 
     public init(state: RowState, adopted: Bool) {
         if state == .submitted && adopted {
@@ -66,7 +72,7 @@ public enum RowOutcome: String, Sendable, Codable, CaseIterable {
     }
 
     /// Outcomes with work left to do.
-    public var isOpen: Bool { self == .pending || self == .sending || self == .cancelAccepted }
+    public var isOpen: Bool { RowState(rawValue: rawValue)?.isOpen ?? false }
 }
 
 /// The kind of work a job does.

@@ -132,6 +132,13 @@ extension StateStore {
                     WHERE targetActionId IS NOT NULL
                     """)
         }
+        migrator.registerMigration("v4-busyDevices") { db in
+            // A row can wait for its device to finish another action (RowState.waitingForDevice).
+            try db.alter(table: "jobRow") { t in
+                t.add(column: "blockedBy", .text)
+                t.add(column: "blockedSince", .datetime)
+            }
+        }
         // Migrations for future versions are appended here.
         return migrator
     }

@@ -61,6 +61,9 @@ public enum RowUpdate: Sendable, Equatable {
     case submitted(actionId: String, actionStatus: String?, adopted: Bool)
     /// Try again at `at`; `inDoubt` when the call may have created an action.
     case retry(at: Date, inDoubt: Bool, refundAttempt: Bool)
+    /// The device is busy with another action (`blockingActionId`, open since `since`):
+    /// wait for it with no attempt spent, and look at it again at `checkAt`.
+    case waitForDevice(blockingActionId: String, since: Date, checkAt: Date)
     /// Permanent failure.
     case failed
     /// No row change (a call not tied to a row's fate, like a list lookup).
@@ -151,13 +154,14 @@ extension StateStore {
                 sql: """
                     UPDATE jobRow SET state = 'submitted', actionId = ?, actionStatus = ?, adopted = ?,
                         httpStatus = ?, submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
+                        blockedBy = NULL, blockedSince = NULL,
                         errorCode = NULL, errorMessage = NULL, errorTarget = NULL
                     WHERE id = ?
                     """, arguments: [actionId, status, adopted, call.httpStatus, now, rowId])
         case .retry(let at, let inDoubt, let refund):
             try db.execute(
                 sql: """
-                    UPDATE jobRow SET state = 'pending', nextAttemptAt = ?,
+                    UPDATE jobRow SET state = 'pending', nextAttemptAt = ?, blockedBy = NULL, blockedSince = NULL,
                         inDoubtSince = CASE WHEN ? THEN COALESCE(inDoubtSince, lastSentAt) ELSE inDoubtSince END,
                         attempts = attempts - ?, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
@@ -166,10 +170,19 @@ extension StateStore {
         case .failed:
             try db.execute(
                 sql: """
-                    UPDATE jobRow SET state = 'failed', nextAttemptAt = NULL, inDoubtSince = NULL,
+                    UPDATE jobRow SET state = 'failed', nextAttemptAt = NULL, inDoubtSince = NULL, blockedBy = NULL, blockedSince = NULL,
                         httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
                     """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+        case .waitForDevice(let blocker, let since, let checkAt):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'waiting-for-device', nextAttemptAt = ?, inDoubtSince = NULL,
+                        attempts = MAX(attempts - 1, 0), blockedBy = ?, blockedSince = COALESCE(blockedSince, ?),
+                        httpStatus = ?, errorCode = 'device-busy',
+                        errorMessage = 'waiting for action ' || ? || ', open on this device since ' || ? || '; sent again once it is final'
+                    WHERE id = ?
+                    """, arguments: [checkAt, blocker, since, call.httpStatus, blocker, MDEDate.formatSeconds(since), rowId])
         case .unchanged:
             break
         }
@@ -208,7 +221,7 @@ extension StateStore {
                 db,
                 sql: """
                     SELECT * FROM jobRow
-                    WHERE jobId = ? AND id > ? AND state IN ('pending', 'cancel-accepted') AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
+                    WHERE jobId = ? AND id > ? AND state IN \(RowState.sqlList(RowState.workable)) AND (nextAttemptAt IS NULL OR nextAttemptAt <= ?)
                     ORDER BY id LIMIT ?
                     """, arguments: [jobId, afterId, now, limit])
         }
@@ -218,7 +231,7 @@ extension StateStore {
     public func nextDueDate(jobId: String) throws -> Date? {
         try writer.read { db in
             try Date.fetchOne(
-                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN ('pending', 'cancel-accepted')",
+                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.workable))",
                 arguments: [jobId])
         }
     }

@@ -16,6 +16,8 @@ public actor EmulatorState<C: Clock<Duration>> {
     private var actionOrder: [String] = []
     /// Action ids per "machineId|sha1", so the duplicate check does not scan every action.
     private var actionsByTarget: [String: [String]] = [:]
+    /// Action ids per machine, for `PendingScope.device`.
+    private var actionsByMachine: [String: [String]] = [:]
     private var journalEntries: [JournalEntry] = []
     private let journalFile: JournalFile?
 
@@ -91,8 +93,16 @@ public actor EmulatorState<C: Clock<Duration>> {
         let machine = machineId.lowercased()
         let hash = sha1.lowercased()
         let target = "\(machine)|\(hash)"
-        let duplicate = actionsByTarget[target, default: []].contains { id in
-            actionsById[id]?.isOpen(at: now, configuration) == true
+        let duplicate: Bool
+        switch configuration.pendingScope {
+        case .file:
+            duplicate = actionsByTarget[target, default: []].contains { id in
+                actionsById[id]?.isOpen(at: now, configuration) == true
+            }
+        case .device:
+            duplicate = actionsByMachine[machine, default: []].contains { id in
+                actionsById[id]?.isOpen(at: now, configuration) == true
+            }
         }
         guard !duplicate else { throw .activeRequestAlreadyExists }
         let action = StoredAction(
@@ -102,6 +112,7 @@ public actor EmulatorState<C: Clock<Duration>> {
         actionsById[action.id] = action
         actionOrder.append(action.id)
         actionsByTarget[target, default: []].append(action.id)
+        actionsByMachine[machine, default: []].append(action.id)
         return action.wire(at: now, configuration)
     }
 

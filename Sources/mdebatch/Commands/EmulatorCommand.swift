@@ -67,6 +67,11 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-limits"), help: "Turn off the 100/minute and 1,500/hour limits.")
     var noLimits = false
 
+    @Option(
+        name: .customLong("pending-scope"),
+        help: "What an open StopAndQuarantineFile blocks with 400 ActiveRequestAlreadyExists: another one for the same file on the device (file), or any other one on the device (device). The real API documents neither.")
+    var pendingScope: PendingScope = .file
+
     @Option(name: .customLong("tenant-id"), help: "Tenant id the token endpoint accepts.")
     var tenantId: String?
 
@@ -112,6 +117,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let clientId { configuration.clientId = clientId }
         if let clientSecret { configuration.clientSecret = clientSecret }
         if noLimits { configuration.limits = [] }
+        configuration.pendingScope = pendingScope
         if let origin {
             guard let instant = EmulatorInstant(iso8601: origin) else {
                 throw ValidationError("--origin must be ISO-8601 UTC such as 2026-01-01T00:00:00Z; got '\(origin)'.")
@@ -158,3 +164,5 @@ struct EmulatorCommand: AsyncParsableCommand {
         return value
     }
 }
+
+extension PendingScope: ExpressibleByArgument {}

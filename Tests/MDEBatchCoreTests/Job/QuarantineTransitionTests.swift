@@ -76,15 +76,33 @@ struct QuarantineTransitionTests {
         #expect(lookup(.unavailable(nil), stopping: true) == .wait)
     }
 
-    @Test func afterAdoptLookupGivesUpOnlyAtTheLastAttempt() throws {
+    static func stopAction(_ id: String, sha1: String, status: String = "Pending", created: String = "2027-01-15T08:00:00Z") throws -> MachineAction {
+        try JSONDecoder().decode(MachineAction.self, from: Data("""
+            {"id":"\(id)","type":"StopAndQuarantineFile","status":"\(status)","creationDateTimeUtc":"\(created)",
+             "relatedFileInfo":{"fileIdentifier":"\(sha1)","fileIdentifierType":"Sha1"}}
+            """.utf8))
+    }
+
+    @Test func afterActiveRequestAlreadyExistsAdoptsWaitsForTheDeviceOrRetries() throws {
         let row = Self.row()
         let later = Self.now.addingTimeInterval(120)
-        let found = QuarantineTransition.afterAdoptLookup(
-            .found(try Self.action("a-3")), row: row, attempt: 2, maxAttempts: 6, now: Self.now, retryAt: later)
-        #expect(found.1 == .submitted(actionId: "a-3", actionStatus: "Pending", adopted: true))
-        let again = QuarantineTransition.afterAdoptLookup(.notFound, row: row, attempt: 2, maxAttempts: 6, now: Self.now, retryAt: later)
-        #expect(again.1 == .retry(at: later, inDoubt: false, refundAttempt: false))
-        let last = QuarantineTransition.afterAdoptLookup(.notFound, row: row, attempt: 6, maxAttempts: 6, now: Self.now, retryAt: later)
+        let check = Self.now.addingTimeInterval(30)
+        func decide(_ listing: ActionFinder.Listing, attempt: Int = 2) -> (CallRecord, RowUpdate) {
+            QuarantineTransition.afterAdoptLookup(
+                listing, row: row, attempt: attempt, maxAttempts: 6, now: Self.now, retryAt: later, checkDeviceAt: check)
+        }
+        // The open action for this file: adopt it.
+        let mine = try Self.stopAction("a-3", sha1: "s")
+        let other = try Self.stopAction("b-1", sha1: "other", created: "2027-01-15T07:00:00Z")
+        #expect(decide(.actions([other, mine])).1 == .submitted(actionId: "a-3", actionStatus: "Pending", adopted: true))
+        // Another file's open action keeps the device busy: wait for it, not fail.
+        let waiting = decide(.actions([other, try Self.stopAction("a-9", sha1: "s", status: "Succeeded")]))
+        #expect(waiting.0.outcome == .deviceBusy)
+        #expect(waiting.1 == .waitForDevice(blockingActionId: "b-1", since: MDEDate.parse("2027-01-15T07:00:00Z")!, checkAt: check))
+        // Nothing open (it just ended, or is not visible yet): try again later; give up only at the last attempt.
+        #expect(decide(.actions([])).1 == .retry(at: later, inDoubt: false, refundAttempt: false))
+        #expect(decide(.unavailable(nil)).1 == .retry(at: later, inDoubt: false, refundAttempt: false))
+        let last = decide(.actions([]), attempt: 6)
         #expect(last.1 == .failed)
         #expect(last.0.outcome == .gaveUp)
     }
@@ -105,5 +123,25 @@ struct QuarantineTransitionTests {
         case .notFound: #expect(kind == "not-found")
         default: Issue.record("unexpected \(change)")
         }
+    }
+}
+
+/// The dispatcher's order: round-robin across devices, each device's rows in input order.
+struct DeviceInterleaveTests {
+    static func rows(_ devices: [String]) -> [RowRecord] {
+        devices.enumerated().map { i, device in
+            var row = QuarantineTransitionTests.row()
+            row.id = Int64(i + 1)
+            row.machineId = device
+            return row
+        }
+    }
+
+    @Test func theSameDeviceIsNotHitTwiceInARowWhileOthersWait() {
+        let order = JobDispatcher.interleavedByDevice(Self.rows(["a", "a", "a", "b", "b", "c"])).map { "\($0.machineId)\($0.id)" }
+        #expect(order == ["a1", "b4", "c6", "a2", "b5", "a3"])
+        // One device, or all different: the input order.
+        #expect(JobDispatcher.interleavedByDevice(Self.rows(["a", "a"])).map(\.id) == [1, 2])
+        #expect(JobDispatcher.interleavedByDevice(Self.rows(["a", "b", "c"])).map(\.id) == [1, 2, 3])
     }
 }

@@ -33,6 +33,9 @@ public struct RowRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     /// Set while the outcome of a send is unknown: look the action up before sending again.
     public var inDoubtSince: Date?
     public var cancelStatus: String?
+    /// For a row waiting for its device: the action that keeps the device busy, and since when.
+    public var blockedBy: String?
+    public var blockedSince: Date?
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
