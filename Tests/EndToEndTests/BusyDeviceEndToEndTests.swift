@@ -80,5 +80,9 @@ struct BusyDeviceEndToEndTests {
         let created = await RunEndToEndTests.createdPerKey(emulator.server)
         #expect(created.count == 5)
         #expect(created.values.allSatisfy { $0 == 1 })
+        // `status` shows them too, offline.
+        let status = try await emulator.mdebatch(["status", "--state", emulator.statePath]).run()
+        #expect(status.stdout.contains("2 waiting-for-device"), "\(Self.describe(status))")
+        #expect(status.stdout.contains("\(busy): action \(blocker.id)"), "\(Self.describe(status))")
     }
 }

@@ -7,16 +7,21 @@ public struct StatusText: Sendable {
     public var note: String?
     /// The command that refreshes the statuses, suggested when they were never refreshed.
     public var refreshCommand: String
+    /// Devices that keep rows waiting, with the action they are busy with.
+    public var busyDevices: [BusyDevice]
 
-    public init(header: ReportHeader, note: String? = nil, refreshCommand: String) {
+    public init(header: ReportHeader, note: String? = nil, refreshCommand: String, busyDevices: [BusyDevice] = []) {
         self.header = header
         self.note = note
         self.refreshCommand = refreshCommand
+        self.busyDevices = busyDevices
     }
 
     /// Reads what the text needs from the store.
     public static func load(jobId: String, store: StateStore, now: Date, note: String? = nil, refreshCommand: String) throws -> StatusText {
-        StatusText(header: try ReportHeader.load(jobId: jobId, store: store, now: now), note: note, refreshCommand: refreshCommand)
+        StatusText(
+            header: try ReportHeader.load(jobId: jobId, store: store, now: now), note: note, refreshCommand: refreshCommand,
+            busyDevices: try store.busyDevices(jobId: jobId))
     }
 
     public func render() -> String {
@@ -43,6 +48,14 @@ public struct StatusText: Sendable {
             } else {
                 lines.append("  Statuses as recorded at submission; read the current ones with: \(refreshCommand)")
             }
+        }
+        if !busyDevices.isEmpty {
+            lines.append("  Busy devices (rows wait for the action each is busy with; cancel it if it is stuck):")
+            for device in busyDevices.prefix(20) {
+                lines.append(
+                    "    \(device.machineId): action \(device.actionId), open since \(MDEDate.formatSeconds(device.since)), \(device.rows) rows waiting")
+            }
+            if busyDevices.count > 20 { lines.append("    … and \(busyDevices.count - 20) more (see the report)") }
         }
         return lines.joined(separator: "\n")
     }
