@@ -86,7 +86,11 @@ let package = Package(
         // The built `mdebatch` binary against a live emulator on loopback.
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["mdebatch", "MDEBatchCore", "MDEEmulator", "MDEBatchTestSupport"]
+            dependencies: [
+                "mdebatch", "MDEBatchCore", "MDEEmulator", "MDEBatchTestSupport",
+                // To make a state file "from a newer mdebatch" the way one would be.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

@@ -13,6 +13,8 @@ struct CLIProcess {
     var arguments: [String]
     var environment: [String: String]
     var currentDirectory: URL?
+    /// What to run instead of `mdebatch` (e.g. `setpriv`, which then runs it).
+    var executable: URL? = nil
 
     /// Starts the binary; the caller waits or signals it.
     func start() throws -> (Process, Pipe, Pipe) {
@@ -22,7 +24,7 @@ struct CLIProcess {
         let exit = ProcessExit()
         process.terminationHandler = { _ in exit.signal() }
         ProcessExit.register(exit, for: process)
-        process.executableURL = BinaryLocator.mdebatch
+        process.executableURL = executable ?? BinaryLocator.mdebatch
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("MDE_") && !$0.key.hasPrefix("AZURE_") }
         for (key, value) in environment { env[key] = value }

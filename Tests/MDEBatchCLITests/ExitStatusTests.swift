@@ -39,6 +39,13 @@ struct ExitStatusTests {
         (InputError.emptyFile(source: "a.csv"), 65),
         (InputError.missingColumn(source: "a.csv", column: "sha1", lookedFor: ["sha1"], found: ["x"]), 65),
         (StoreError.cannotOpen(path: "/x", reason: "not a database"), 65),
+        (StoreError.corrupt(path: "/x", reason: "file is not a database"), 65),
+        (StoreError.newerSchema(path: "/x"), 65),
+        (StoreError.noStateFile(path: "/x"), 64),
+        (StoreError.cannotWrite(path: "/x", reason: "database or disk is full"), 74),
+        (OutputPathError.isFolder(path: "/tmp"), 64),
+        (OutputPathError.missingFolder(path: "/nope/r.csv", folder: "/nope"), 64),
+        (OutputWriteError(path: "r.csv", reason: "No space left on device"), 74),
         (JobLockError.busy(jobId: "q-x"), 75),
         (CancellationError(), 75),
         (AuthError.noCredentials, 77),
@@ -56,10 +63,10 @@ struct ExitStatusTests {
     }
 
     @Test func everyCodeIsOneOfTheDocumentedOnes() {
-        let documented: Set<Int32> = [0, 1, 64, 65, 70, 75, 77]
+        let documented: Set<Int32> = [0, 1, 64, 65, 70, 74, 75, 77]
         let used: Set<Int32> = [
             ExitStatus.complete, ExitStatus.completeWithProblems, ExitStatus.usage, ExitStatus.inputUnusable,
-            ExitStatus.internalError, ExitStatus.stopped, ExitStatus.authentication,
+            ExitStatus.internalError, ExitStatus.ioError, ExitStatus.stopped, ExitStatus.authentication,
         ]
         #expect(used == documented)
     }

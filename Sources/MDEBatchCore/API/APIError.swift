@@ -39,11 +39,16 @@ public enum APIEndpointPolicy {
         }
     }
 
-    /// Whether `host` names the loopback interface.
+    /// Whether `host` names the loopback interface without asking DNS: a literal loopback
+    /// address (127.0.0.0/8, `::1`) or `localhost` itself.
+    ///
+    /// `localhost.` (with the root's trailing dot) is not: it is a fully qualified name that
+    /// the resolver sends to DNS, which may answer with any address, and a token would
+    /// then cross the network in clear.
     public static func isLoopback(host: String) -> Bool {
         var name = host.lowercased()
         if name.hasPrefix("["), name.hasSuffix("]") { name = String(name.dropFirst().dropLast()) }
-        if name == "localhost" || name == "localhost." { return true }
+        if name == "localhost" { return true }
         if name == "::1" || name == "0:0:0:0:0:0:0:1" { return true }
         let octets = name.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4,

@@ -4,8 +4,9 @@ import Foundation
 ///
 /// Columns are fixed and in this order; times are UTC ISO-8601; fields are quoted per
 /// RFC 4180 when needed; a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,
-/// tab, carriage return at the start) gets a leading `'`, so opening a report never runs
-/// anything an attacker put in a comment.
+/// tab, carriage return at the start), in any locale's list separator, gets a `'` before
+/// each such piece (``cell(_:)``), so opening a report never runs anything an attacker put
+/// in a comment or a file name.
 public struct CSVReportWriter: Sendable {
     public static let columns = [
         "job", "source", "line", "machine_id", "sha1", "comment", "outcome", "action_id", "action_status",
@@ -43,17 +44,48 @@ public struct CSVReportWriter: Sendable {
         return cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n"
     }
 
-    /// One CSV cell: neutralized if it looks like a formula, quoted if it needs to be.
+    /// One CSV cell: neutralized if it, or any piece of it, looks like a formula; quoted
+    /// if it needs to be.
+    ///
+    /// A spreadsheet may split a cell where this writer did not mean it to: Excel opens a
+    /// `.csv` with the locale's list separator, `;` in much of Europe, and a paste splits
+    /// on tabs. So the cell is cut at every `,`, `;` and tab, and every piece whose first
+    /// non-blank, non-quote character starts a formula (`=`, `+`, `-`, `@`, their full-width forms,
+    /// tab, carriage return) gets a `'` before it; a cell holding any of `,` `;` tab `"`
+    /// or a line break is quoted (RFC 4180), so a reader that honours quotes sees one cell.
     public static func cell(_ value: String) -> String {
-        var value = value
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
+        var out = String.UnicodeScalarView()
+        var atPieceStart = true
+        var needsQuotes = false
+        for scalar in value.unicodeScalars {
+            if atPieceStart {
+                if formulaStarts.contains(scalar) {
+                    out.append("'")
+                    atPieceStart = false
+                } else if scalar != " " && scalar != "\u{A0}" && scalar != "\"" {
+                    // Blanks and quote marks before a formula do not stop a spreadsheet
+                    // from reading it, so they do not end the piece's start.
+                    atPieceStart = false
+                }
+            }
+            if separators.contains(scalar) {
+                needsQuotes = true
+                atPieceStart = true
+            } else if scalar == "\"" || scalar == "\n" || scalar == "\r" {
+                needsQuotes = true
+            }
+            out.append(scalar)
         }
-        if value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return value
+        let text = String(out)
+        return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
+
+    /// Where a spreadsheet may split a cell: the field separators of the common locales.
+    static let separators: Set<Unicode.Scalar> = [",", ";", "\t"]
+    /// What makes a spreadsheet read a cell as a formula.
+    static let formulaStarts: Set<Unicode.Scalar> = [
+        "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}",
+    ]
 }
 
 extension RowRecord {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The state file: every job, row, attempt and quota ledger entry (SPEC §4).
 ///
@@ -12,6 +13,14 @@ public struct StateStore: Sendable {
     public let path: String
 
     /// Opens (creating if needed) the state file at `path`: mode 0600, WAL, migrated.
+    ///
+    /// Safe against a second process opening the same fresh file at the same moment: the
+    /// creation and the migrations run under an exclusive lock on the state file's folder
+    /// (`flock(2)`, released when this returns; the folder is never deleted, so no lock
+    /// file is left behind).
+    ///
+    /// - Throws: ``StoreError``: `.corrupt` or `.newerSchema` (exit 65) naming the file,
+    ///   `.cannotWrite` when the disk is full or read-only (exit 74).
     public static func open(path: String) throws -> StateStore {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
@@ -22,26 +31,58 @@ public struct StateStore: Sendable {
                     atPath: directory, withIntermediateDirectories: true,
                     attributes: [.posixPermissions: 0o700])
             } catch {
+                let code = (error as NSError).userInfo[NSUnderlyingErrorKey].flatMap { ($0 as? NSError)?.code }
+                if let code, StoreError.isWriteFailure(errno: Int32(code)) {
+                    throw StoreError.cannotWrite(path: directory, reason: String(cString: strerror(Int32(code))))
+                }
                 throw StoreError.cannotCreateDirectory(path: directory, reason: error.localizedDescription)
             }
         }
+        let lock = FolderLock(directory)
+        defer { lock.release() }
         if !fileManager.fileExists(atPath: path) {
             // Create it ourselves so it is never world-readable, even for a moment.
-            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             if fd < 0 && errno != EEXIST {
-                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+                let code = errno
+                if StoreError.isWriteFailure(errno: code) {
+                    throw StoreError.cannotWrite(path: path, reason: String(cString: strerror(code)))
+                }
+                throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(code)))
             }
             if fd >= 0 { close(fd) }
         }
+        return try connect(path: path)
+    }
+
+    /// Opens the state file at `path` for a command that only reads state (`jobs`,
+    /// `status`, `report`): never creates it, nor its folder.
+    ///
+    /// - Throws: ``StoreError/noStateFile(path:)`` when there is none (exit 64), and what
+    ///   ``open(path:)`` throws.
+    public static func openExisting(path: String) throws -> StateStore {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            let code = errno
+            if code == ENOENT || code == ENOTDIR { throw StoreError.noStateFile(path: path) }
+            throw StoreError.cannotOpen(path: path, reason: String(cString: strerror(code)))
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw StoreError.cannotOpen(path: path, reason: "it is a folder; give the state file's path")
+        }
+        let lock = FolderLock(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+        defer { lock.release() }
+        return try connect(path: path)
+    }
+
+    /// Opens the pool and migrates, turning SQLite's errors into ``StoreError``s that name
+    /// the file.
+    private static func connect(path: String) throws -> StateStore {
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
             return try StateStore(pool, path: path)
-        } catch let error as StoreError {
-            throw error
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
-            throw StoreError.cannotOpen(path: path, reason: "it is not an SQLite database")
         } catch {
-            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+            throw StoreError.classify(error, path: path) ?? StoreError.cannotOpen(path: path, reason: "\(error)")
         }
     }
 
@@ -53,11 +94,18 @@ public struct StateStore: Sendable {
     init(_ writer: any DatabaseWriter, path: String) throws {
         self.writer = writer
         self.path = path
+        let migrator = Self.migrator
+        // A file written by a newer mdebatch holds migrations this one does not know: it
+        // is left untouched.
+        if try writer.read({ db in try migrator.hasBeenSuperseded(db) }) {
+            throw StoreError.newerSchema(path: path)
+        }
         do {
-            try Self.migrator.migrate(writer)
+            try migrator.migrate(writer)
         } catch let error as DatabaseError where error.message?.contains("unregistered migration") == true {
             throw StoreError.newerSchema(path: path)
         }
+        StoreError.lastOpenedPath.withLock { $0 = path }
     }
 
     static func makeConfiguration() -> Configuration {

@@ -2,11 +2,17 @@
 ///
 /// Machine id and sha1: trimmed, exactly 40 hex digits, lower-cased. Comment: trimmed,
 /// line breaks folded to single spaces, no other control characters, at most
-/// ``maximumCommentLength`` characters, and the default comment when empty. The first
-/// problem found wins, in this order: encoding, machine id, sha1, comment.
+/// ``maximumCommentLength`` Unicode scalars and ``maximumCommentBytes`` bytes of UTF-8,
+/// and the default comment when empty. The first problem found wins, in this order:
+/// encoding, machine id, sha1, comment.
 struct RowValidator: Sendable {
-    /// Comments longer than this many characters are rejected (`comment-too-long`).
+    /// Comments with more Unicode scalars than this are rejected (`comment-too-long`).
+    ///
+    /// Scalars, not characters: `"a"` followed by 300,000 combining accents is one
+    /// character but a 600 KB request body.
     static let maximumCommentLength = 4000
+    /// Comments with more UTF-8 bytes than this (16 KB) are rejected (`comment-too-long`).
+    static let maximumCommentBytes = 16 * 1024
 
     private let defaultComment: [UInt8]
 
@@ -188,13 +194,17 @@ struct RowValidator: Sendable {
         }
         let folded = hasBreak ? String(decoding: Self.foldLineBreaks(bytes), as: UTF8.self) : text
         if bytes.count > Self.maximumCommentLength {
-            let length = folded.count
-            if length > Self.maximumCommentLength {
+            // Whichever limit comes first: scalars (what a person typed, combining marks
+            // included) or bytes (what the request body carries).
+            let scalars = folded.unicodeScalars.count
+            let size = folded.utf8.count
+            if scalars > Self.maximumCommentLength || size > Self.maximumCommentBytes {
                 return .failure(
                     Rejection(
                         reason: .commentTooLong,
                         message:
-                            "comment has \(length) characters, over the limit of \(Self.maximumCommentLength); shorten it"
+                            "comment has \(scalars) Unicode scalars (\(size) bytes of UTF-8), over the limit of "
+                            + "\(Self.maximumCommentLength) scalars or \(Self.maximumCommentBytes) bytes; shorten it"
                     )
                 )
             }

@@ -10,7 +10,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     func run() async throws {
         do {
-            let store = try state.open()
+            let store = try state.openExisting()
             let jobs = try store.jobs()
             print(JobsTable(rows: try jobs.map { ($0, try store.counts(jobId: $0.id)) }).render())
         } catch {

@@ -20,28 +20,27 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "csv, json, jsonl or markdown.")
     var format: ReportFormat = .csv
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Write here (atomically) instead of to standard output.", valueName: "file"))
+    @Option(name: [.short, .long], help: ArgumentHelp(
+            "Write here instead of to standard output: a file is replaced atomically (mode 0600), a device or FIFO written in place; - is standard output.",
+            valueName: "file"))
     var output: String?
 
     @OptionGroup var state: StateOptions
 
     func run() async throws {
         do {
-            let store = try state.open()
+            // Checked before anything is read: a bad path is a usage error (64).
+            let output = self.output ?? "-"
+            let destination = try OutputPath.check(output)
+            let store = try state.openExisting()
             let (record, note) = try JobChoice.resolve(job, store: store)
             if let note { Terminal.standardError("Report of job \(record.id): \(note).") }
             var cancel = ["mdebatch", "cancel", record.id]
             if let path = state.state { cancel += ["--state", path] }
             let writer = ReportWriter(
                 format: format, now: Date(), cancelCommand: cancel.map(ShellQuote.quote).joined(separator: " "))
-            if let output {
-                try writer.write(jobId: record.id, store: store, to: output)
-                Terminal.standardError("Report: \(output)")
-            } else {
-                try writer.write(jobId: record.id, store: store) { chunk in
-                    try FileHandle.standardOutput.write(contentsOf: chunk)
-                }
-            }
+            try writer.write(jobId: record.id, store: store, to: output)
+            if case .descriptor = destination {} else { Terminal.standardError("Report: \(output)") }
         } catch {
             throw ExitStatus.fail(error)
         }

@@ -42,7 +42,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         let code: Int32
         do {
-            let store = try state.open()
+            let store = try state.openExisting()
             let (record, note) = try JobChoice.resolve(job, store: store)
             var refreshParts = ["mdebatch", "status", record.id, "--refresh"]
             if let path = state.state { refreshParts += ["--state", path] }

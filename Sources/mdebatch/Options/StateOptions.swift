@@ -13,5 +13,10 @@ struct StateOptions: ParsableArguments {
 
     var path: String { StatePath.resolve(explicit: state, environment: ProcessInfo.processInfo.environment) }
 
+    /// Opens the state file, creating it if needed (`run`, `resume`, `cancel`).
     func open() throws -> StateStore { try StateStore.open(path: path) }
+
+    /// Opens an existing state file; says so when there is none, and creates nothing
+    /// (`jobs`, `status`, `report`).
+    func openExisting() throws -> StateStore { try StateStore.openExisting(path: path) }
 }

@@ -12,6 +12,7 @@ enum ExitStatus {
     static let usage: Int32 = 64
     static let inputUnusable: Int32 = 65
     static let internalError: Int32 = 70
+    static let ioError: Int32 = 74
     static let stopped: Int32 = 75
     static let authentication: Int32 = 77
 
@@ -39,14 +40,22 @@ enum ExitStatus {
         case is ValidationError: return usage
         case is InputError: return inputUnusable
         case let store as StoreError:
-            if case .unknownJob = store { return usage }
-            return inputUnusable
+            switch store {
+            case .unknownJob, .noStateFile: return usage
+            case .cannotWrite: return ioError
+            default: return inputUnusable
+            }
+        case is OutputPathError: return usage
+        case is OutputWriteError: return ioError
         case is AuthError: return authentication
         case is APIError, is QuotaError, is PlanConflict: return usage
         case is JobLockError: return stopped
         case is CancellationError: return stopped
         case is UsageError: return usage
-        default: return internalError
+        default:
+            // SQLite's own errors: a damaged state file (65), a full or read-only disk (74).
+            if let store = StoreError.classify(error) { return code(for: store) }
+            return internalError
         }
     }
 
@@ -54,7 +63,7 @@ enum ExitStatus {
     static func fail(_ error: any Error) -> ExitCode {
         if let exit = error as? ExitCode { return exit }
         let code = code(for: error)
-        var message = "Error: \(error)"
+        var message = "Error: \(StoreError.classify(error).map { "\($0)" } ?? "\(error)")"
         if code == internalError {
             message += "\nThis is a bug in mdebatch. The state file is consistent; please report it, then run the same command again."
         }

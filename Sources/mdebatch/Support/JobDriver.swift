@@ -28,6 +28,10 @@ struct JobDriver {
     ///
     /// - Returns: the exit code.
     func send(job: JobRecord, store: StateStore, target: APITarget, pacing: JobPacing) async throws -> Int32 {
+        // A report path that cannot be written is a usage error before the first request,
+        // never a failure after the work is done.
+        let reportPath = pacing.reportPath(jobId: job.id)
+        let report = try OutputPath.check(reportPath)
         let clock = target.clock
         let settings = JobSettings(
             pacing: pacing, requestTimeout: target.clockRequestTimeout,
@@ -42,7 +46,7 @@ struct JobDriver {
         }
         let runner = JobRunner(
             job: job, store: store, settings: settings, clock: clock, stop: stop, logger: logger,
-            reportPath: pacing.reportPath(jobId: job.id), onProgress: quiet ? nil : show,
+            reportPath: reportPath, onProgress: quiet ? nil : show,
             progressInterval: live ? .seconds(1) : .seconds(30))
         let result = try await target.withEnvironment(logger: logger) { environment in
             try await withThrowingTaskGroup(of: JobRunner.Result?.self) { group in
@@ -63,7 +67,9 @@ struct JobDriver {
         }
         if !quiet && live { Terminal.clearStatusLine() }
         let resume = ResumeHint.command(jobId: job.id, statePath: statePath)
-        print(RunSummary(outcome: result.outcome, reportPath: result.reportPath, resumeCommand: resume).render())
+        let summary = RunSummary(outcome: result.outcome, reportPath: result.reportPath, resumeCommand: resume).render()
+        // With the report on standard output, the summary goes to standard error.
+        if report == .descriptor(STDOUT_FILENO) { Terminal.standardError(summary) } else { print(summary) }
         return ExitStatus.code(for: result.outcome)
     }
 

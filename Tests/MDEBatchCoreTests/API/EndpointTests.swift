@@ -32,7 +32,7 @@ struct MachineActionFilterTests {
 struct EndpointPolicyTests {
     @Test(arguments: [
         "https://api.security.microsoft.com", "https://api-gov.securitycenter.microsoft.us/",
-        "http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:9000", "http://[::1]:8443",
+        "http://127.0.0.1:8080", "http://127.1.2.3", "http://localhost:9000", "http://LocalHost", "http://[::1]:8443",
     ])
     func acceptsHTTPSAndLoopbackHTTP(url: String) throws {
         try APIEndpointPolicy.validate(baseURL: try #require(URL(string: url)))
@@ -43,6 +43,9 @@ struct EndpointPolicyTests {
         ("http://128.0.0.1", .insecureBaseURL("http://128.0.0.1")),
         ("http://127.0.0.1.evil.example", .insecureBaseURL("http://127.0.0.1.evil.example")),
         ("http://localhost.evil.example", .insecureBaseURL("http://localhost.evil.example")),
+        // The root's trailing dot makes a fully qualified name that DNS resolves.
+        ("http://localhost.", .insecureBaseURL("http://localhost.")),
+        ("http://LOCALHOST.:8080", .insecureBaseURL("http://LOCALHOST.:8080")),
         ("ftp://api.security.microsoft.com", .unsupportedScheme("ftp://api.security.microsoft.com")),
         ("api.security.microsoft.com", .invalidBaseURL("api.security.microsoft.com")),
     ])

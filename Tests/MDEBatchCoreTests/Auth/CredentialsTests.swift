@@ -137,6 +137,13 @@ struct CredentialsTests {
         #expect(throws: AuthError.invalidAuthority("http://login.example.com")) {
             try Credentials.fromEnvironment(custom, now: now)
         }
+        // `localhost.` is resolved through DNS: not loopback, so no secret goes out in clear.
+        custom["MDE_AUTHORITY"] = "http://localhost.:8080"
+        #expect(throws: AuthError.invalidAuthority("http://localhost.:8080")) {
+            try Credentials.fromEnvironment(custom, now: now)
+        }
+        custom["MDE_AUTHORITY"] = "http://localhost:8080"
+        #expect(try Credentials.fromEnvironment(custom, now: now).authority.absoluteString == "http://localhost:8080")
     }
 
     static let incompleteSets: [([String: String], AuthError)] = [

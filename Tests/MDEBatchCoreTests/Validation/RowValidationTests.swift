@@ -56,7 +56,16 @@ struct RowValidationTests {
             sha1: IDs.s1,
             comment: String(repeating: "é", count: 4001),
             reason: .commentTooLong,
-            messageContains: "comment has 4001 characters, over the limit of 4000"
+            messageContains: "comment has 4001 Unicode scalars (8002 bytes of UTF-8), over the limit of 4000 scalars"
+        ),
+        // One grapheme, 300,001 scalars: a character count would pass it, and the API would
+        // refuse a 600 KB body.
+        Case(
+            machineId: IDs.m1,
+            sha1: IDs.s1,
+            comment: "a" + String(repeating: "\u{301}", count: 300_000),
+            reason: .commentTooLong,
+            messageContains: "comment has 300001 Unicode scalars (600001 bytes of UTF-8)"
         ),
         Case(
             machineId: IDs.m1, sha1: IDs.s1, comment: "bell\u{07}", reason: .controlCharacters,
