@@ -45,15 +45,14 @@ public struct QuotaGate: Sendable {
         let turnstile = turnstiles[api]!
         try await turnstile.enter()
         defer { turnstile.leave() }
-        let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
         while !stop.isStopping {
             let now = clock.now
             let policy = self.policy
             let reservation = try store.reserveSlot(
                 for: purpose, jobId: jobId, tenant: tenant, api: api, now: now,
-                requestTimeout: requestTimeout, lookback: lookback
-            ) { calls, pausedUntil in
-                Self.decide(calls: calls, pausedUntil: pausedUntil, policy: policy, now: now)
+                requestTimeout: requestTimeout, policy: policy
+            ) { fills, pausedUntil in
+                Self.decide(fills: fills, pausedUntil: pausedUntil, now: now)
             }
             switch reservation {
             case .granted(let attemptId, let ledgerId):
@@ -70,9 +69,9 @@ public struct QuotaGate: Sendable {
     }
 
     /// The pure decision: a 429 pause first, then both windows.
-    static func decide(calls: [LedgerCall], pausedUntil: Date?, policy: QuotaPolicy, now: Date) -> SlotDecision {
+    static func decide(fills: [WindowFill], pausedUntil: Date?, now: Date) -> SlotDecision {
         if let pausedUntil, pausedUntil > now { return .wait(until: pausedUntil) }
-        switch SlidingWindowLedger.decide(calls: calls, policy: policy, now: now) {
+        switch SlidingWindowLedger.decide(fills: fills) {
         case .granted: return .go
         case .wait(let until): return .wait(until: until)
         case .waitForCompletion: return .waitForCompletion

@@ -28,33 +28,7 @@ public enum SlidingWindowLedger {
     /// - Returns: `.granted`, the earliest instant worth asking again, or `.waitForCompletion` when a full
     ///   window can only be freed by a call that is still in flight.
     public static func decide(calls: [LedgerCall], policy: QuotaPolicy, now: Date) -> QuotaDecision {
-        var latest: Date?
-        var needsCompletion = false
-        for limit in policy.limits {
-            var inFlight = 0
-            var releases: [Date] = []
-            for call in calls {
-                if let release = call.releaseTime(window: limit.window) {
-                    if release > now { releases.append(release) }
-                } else {
-                    inFlight += 1
-                }
-            }
-            let count = inFlight + releases.count
-            guard count >= limit.limit else { continue }
-            // `count - limit + 1` calls must leave the window before one more fits.
-            let mustLeave = count - limit.limit + 1
-            if releases.count >= mustLeave {
-                releases.sort()
-                let until = releases[mustLeave - 1]
-                latest = max(latest ?? until, until)
-            } else {
-                needsCompletion = true
-            }
-        }
-        if needsCompletion { return .waitForCompletion }
-        if let latest { return .wait(until: latest) }
-        return .granted
+        decide(fills: fills(calls: calls, policy: policy, now: now))
     }
 
     /// How many calls occupy the window of `window` seconds at `now`, counted by the same rule as

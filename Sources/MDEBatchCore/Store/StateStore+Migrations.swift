@@ -139,6 +139,12 @@ extension StateStore {
                 t.add(column: "blockedSince", .datetime)
             }
         }
+        migrator.registerMigration("v5-ledgerRelease") { db in
+            // A quota decision counts the calls whose effective completion is inside a
+            // window: one index range instead of reading up to an hour of calls.
+            try db.execute(
+                sql: "CREATE INDEX ledgerEntry_release ON ledgerEntry (tenant, api, COALESCE(completedAt, deadline))")
+        }
         // Migrations for future versions are appended here.
         return migrator
     }

@@ -78,21 +78,23 @@ extension StateStore {
     /// killed at any later instant leaves a row that the next run reconciles instead of
     /// blindly resending, and a window that still counts the call.
     ///
-    /// - Parameter decide: the pure quota decision over the ledger entries that may
-    ///   still count and the API's pause; returns nil to grant.
+    /// - Parameters:
+    ///   - policy: the windows whose fill `decide` sees, read with indexed counts (O(windows),
+    ///     whatever the ledger holds).
+    ///   - decide: the pure quota decision over the windows' fill and the API's pause.
     public func reserveSlot(
         for purpose: SlotPurpose, jobId: String, tenant: String, api: QuotaAPI, now: Date,
-        requestTimeout: TimeInterval, lookback: TimeInterval, decide: ([LedgerCall], Date?) -> SlotDecision
+        requestTimeout: TimeInterval, policy: QuotaPolicy = .mdeDefault, decide: ([WindowFill], Date?) -> SlotDecision
     ) throws -> Reservation {
         try writer.write { db in
             if case .send(let rowId) = purpose {
                 let state = try String.fetchOne(db, sql: "SELECT state FROM jobRow WHERE id = ?", arguments: [rowId])
                 guard state == RowState.pending.rawValue else { return .notSendable }
             }
-            let calls = try Self.ledgerCalls(db, tenant: tenant, api: api, now: now, lookback: lookback)
+            let fills = try Self.windowFills(db, tenant: tenant, api: api, policy: policy, now: now)
             let pausedUntil = try Date.fetchOne(
                 db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api.rawValue])
-            switch decide(calls, pausedUntil) {
+            switch decide(fills, pausedUntil) {
             case .go: break
             case .wait(let until): return .wait(until: until)
             case .waitForCompletion: return .waitForCompletion
@@ -259,6 +261,56 @@ extension StateStore {
 }
 
 extension StateStore {
+    /// How full each window of `policy` is at `now` for a tenant's API, from the ledger, in
+    /// a few indexed queries:
+    ///
+    /// - a call's *effective completion* is `completedAt`, or its `deadline` if it never
+    ///   completed (a dead process; a call still in flight has a later deadline); it counts
+    ///   in a window of W seconds while that is after `now - W` — one range of the index
+    ///   `ledgerEntry_release`;
+    /// - the calls whose deadline is after `now` (one range of `ledgerEntry_window`: the
+    ///   ones in flight, and any sent "in the future" by a process whose clock runs ahead,
+    ///   which count until their `sentAt`) are read one by one; there are few;
+    /// - a full window reads just the `counted - limit + 1` earliest releases, in index order.
+    static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill] {
+        let nowSeconds = now.timeIntervalSince1970
+        let recent = try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT sentAt, completedAt FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?"),
+            arguments: [tenant, api.rawValue, nowSeconds])
+        let inFlight = recent.filter { ($0["completedAt"] as Double?) == nil }.count
+        return try policy.limits.map { limit in
+            let cut = nowSeconds - limit.window
+            var counted = try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?"),
+                arguments: [tenant, api.rawValue, cut]) ?? 0
+            // Completed long ago, but sent after `now` by a clock that runs ahead: counts until `sentAt`.
+            var ahead: [Double] = []
+            for row in recent {
+                let sent: Double = row["sentAt"]
+                if let completed: Double = row["completedAt"], completed <= cut, sent > nowSeconds { ahead.append(sent) }
+            }
+            counted += ahead.count
+            let mustLeave = counted - limit.limit + 1
+            guard mustLeave > 0 else { return WindowFill(limit: limit, counted: counted, inFlight: inFlight, releases: []) }
+            let earliest = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COALESCE(completedAt, deadline) AS done, sentAt FROM ledgerEntry
+                        WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?
+                          AND NOT (completedAt IS NULL AND deadline > ?)
+                        ORDER BY COALESCE(completedAt, deadline) LIMIT ?
+                        """),
+                arguments: [tenant, api.rawValue, cut, nowSeconds, mustLeave])
+            let releases = (earliest.map { row -> Double in
+                let done: Double = row["done"]
+                let sent: Double = row["sentAt"]
+                return max(done + limit.window, sent)
+            } + ahead).sorted().prefix(mustLeave).map(Date.init(timeIntervalSince1970:))
+            return WindowFill(limit: limit, counted: counted, inFlight: inFlight, releases: Array(releases))
+        }
+    }
+
     /// The calls of a tenant's API that may still count in a window of at most `lookback`
     /// seconds at `now`, as the quota arithmetic sees them: a call still in flight past its
     /// deadline (its process died) counts as completed at the deadline.

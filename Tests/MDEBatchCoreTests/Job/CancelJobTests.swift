@@ -181,14 +181,14 @@ struct CancelJobTests {
         let first = try #require(rows[ids[0]])
         _ = try harness.store.reserveSlot(
             for: .send(rowId: first.id), jobId: job.job.id, tenant: "tenant/client", api: .cancel,
-            now: harness.clock.now, requestTimeout: 30, lookback: 3600
+            now: harness.clock.now, requestTimeout: 30
         ) { _, _ in .go }
         harness.fake.setStatus(ids[0], "Cancelled", cancellationComment: job.comment)
         // Row 2: its cancel was accepted and recorded, and the process died before the read-back.
         let second = try #require(rows[ids[1]])
         _ = try harness.store.reserveSlot(
             for: .send(rowId: second.id), jobId: job.job.id, tenant: "tenant/client", api: .cancel,
-            now: harness.clock.now, requestTimeout: 30, lookback: 3600
+            now: harness.clock.now, requestTimeout: 30
         ) { _, _ in .go }
         try harness.store.record(
             slot: nil, rowId: second.id, now: harness.clock.now, call: CallRecord(outcome: .cancelAccepted, httpStatus: 200),

@@ -131,7 +131,7 @@ struct QuarantineJobTests {
         // A previous process reserved a slot, marked the row sending, sent, and died.
         _ = try harness.store.reserveSlot(
             for: .send(rowId: row.id), jobId: harness.job.id, tenant: "tenant/client", api: .stopAndQuarantine,
-            now: harness.clock.now, requestTimeout: 30, lookback: 3600
+            now: harness.clock.now, requestTimeout: 30
         ) { _, _ in .go }
         harness.fake.seed(.init(
             id: "made-before-crash", machineId: row.machineId, sha1: row.sha1,

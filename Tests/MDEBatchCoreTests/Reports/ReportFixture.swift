@@ -83,7 +83,7 @@ struct ReportFixture {
     private func send(_ rowId: Int64, call: () -> CallRecord, update: () -> RowChange) throws {
         let reservation = try store.reserveSlot(
             for: .send(rowId: rowId), jobId: job.id, tenant: "t", api: .stopAndQuarantine, now: clock.now,
-            requestTimeout: 30, lookback: 3600
+            requestTimeout: 30
         ) { _, _ in .go }
         guard case .granted(let attemptId, let ledgerId) = reservation else { throw FixtureError.notGranted }
         clock.advance(by: 1)

@@ -34,7 +34,7 @@ struct StatusHarness {
             api.add(id, status: fixed)
             guard case .granted(let attemptId, let ledgerId) = try store.reserveSlot(
                 for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: .stopAndQuarantine, now: clock.now,
-                requestTimeout: 30, lookback: 3600, decide: { _, _ in .go })
+                requestTimeout: 30, decide: { _, _ in .go })
             else { continue }
             // What the real jobs write: a quarantine row submitted; a cancel row whose cancel
             // was accepted and still read back open.
