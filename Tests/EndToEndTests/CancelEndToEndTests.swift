@@ -2,7 +2,7 @@ import Foundation
 import MDEEmulator
 import Testing
 
-/// `mdebatch cancel` against a live emulator over loopback (SPEC §8).
+/// `mdebatch cancel` against a live emulator over loopback (docs/REPORTS.md, "mdebatch cancel").
 @Suite(.serialized)
 struct CancelEndToEndTests {
     /// The first job id of `kind` (`q` or `c`) a command printed.

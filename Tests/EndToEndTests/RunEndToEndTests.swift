@@ -2,7 +2,7 @@ import Foundation
 import MDEEmulator
 import Testing
 
-/// The built `mdebatch` binary against a live emulator over loopback (SPEC §11).
+/// The built `mdebatch` binary against a live emulator over loopback (docs/DEVELOPMENT.md, "Test layout").
 @Suite(.serialized)
 struct RunEndToEndTests {
     /// Actions the emulator holds per (machineId, sha1), whether or not their response

@@ -5,7 +5,7 @@ import Testing
 
 @testable import mdebatch
 
-/// SPEC §10, the whole table: every outcome and every error type maps to its code in one place.
+/// The exit-code table (README.md, "Exit codes"), the whole of it: every outcome and every error type maps to its code in one place.
 struct ExitStatusTests {
     static let job = JobRecord(
         id: "q-test", kind: .quarantine, fingerprint: "f", inputs: ["a.csv"], options: "{}", tenant: nil, apiBase: nil,

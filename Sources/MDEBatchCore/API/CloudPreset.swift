@@ -3,7 +3,7 @@ import Foundation
 /// The endpoints of one Microsoft cloud (`--cloud`).
 ///
 /// The token resource is the legacy `securitycenter` one even when the API host is
-/// `api.security.microsoft.com`: tokens for another audience get 403 (MDE-API.md §6).
+/// `api.security.microsoft.com`: tokens for another audience get 403 (docs/API.md, "Authentication").
 public enum CloudPreset: String, Sendable, Hashable, Codable, CaseIterable {
     case `public` = "public"
     case gcc = "gcc"

@@ -4,7 +4,7 @@ import Logging
 /// The MDE machine-actions API, one HTTP request per method call.
 ///
 /// No method retries: the job runner reserves a quota slot for every request and decides what to do
-/// with each `CallFailure` (SPEC §5–§6). A method throws only when no request reached MDE: `AuthError`
+/// with each `CallFailure` (docs/SAFETY.md, "Retries and refusals"). A method throws only when no request reached MDE: `AuthError`
 /// when no token could be had, `TransportError.invalidRequest` when the URL cannot be built, and
 /// `CancellationError` when the task was cancelled.
 public struct MDEClient: Sendable {

@@ -197,7 +197,7 @@ public struct ActionIdReader: Sendable {
 }
 
 extension ActionIdRow {
-    /// The action id, lower-cased, when it is a GUID (MDE-API.md §8); nil otherwise.
+    /// The action id, lower-cased, when it is a GUID (docs/API.md, "Identifiers"); nil otherwise.
     public var normalizedActionId: String? {
         let value = actionId.hasPrefix("{") && actionId.hasSuffix("}") ? String(actionId.dropFirst().dropLast()) : actionId
         let groups = value.split(separator: "-", omittingEmptySubsequences: false)

@@ -10,7 +10,7 @@ public protocol RunnableJob: Sendable {
     func progress() throws -> ProgressSnapshot
 }
 
-/// The run loop every job kind shares (SPEC §5–§6).
+/// The run loop every job kind shares (docs/SAFETY.md).
 ///
 /// It checks that a token can be had, turns rows a dead process left `sending` into
 /// in-doubt rows, then feeds due rows in input order to at most `settings.concurrency`

@@ -1,4 +1,4 @@
-/// The MDE APIs that each have their own limits (MDE-API.md §5: "per API").
+/// The MDE APIs that each have their own limits (docs/API.md, "Rate limits": "per API").
 public enum QuotaAPI: String, Sendable, Codable, CaseIterable {
     case stopAndQuarantine = "StopAndQuarantineFile"
     case cancel = "CancelMachineAction"

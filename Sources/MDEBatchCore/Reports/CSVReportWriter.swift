@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a job's rows as the CSV report of SPEC §7.
+/// Writes a job's rows as the CSV report (docs/REPORTS.md, "The CSV report").
 ///
 /// Columns are fixed and in this order; times are UTC ISO-8601; fields are quoted per
 /// RFC 4180 when needed; a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`,

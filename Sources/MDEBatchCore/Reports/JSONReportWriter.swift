@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a job as one JSON document, `{"job": {...}, "summary": {...}, "items": [...]}` (SPEC §7).
+/// Writes a job as one JSON document, `{"job": {...}, "summary": {...}, "items": [...]}` (docs/REPORTS.md, "The JSON report").
 ///
 /// The header comes from aggregate queries and the items are streamed a thousand rows at a
 /// time, so a million-row job is never in memory at once. With `lines`, it writes JSON lines

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A job's summary for an incident ticket (SPEC §7): counts per outcome and per action
+/// A job's summary for an incident ticket (docs/REPORTS.md, "The Markdown report"): counts per outcome and per action
 /// status, problems grouped by error code with a few example rows, and the command that
 /// cancels the job's open actions.
 ///

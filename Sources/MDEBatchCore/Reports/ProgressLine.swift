@@ -1,6 +1,6 @@
 import Foundation
 
-/// What the progress line shows at one instant (SPEC §7).
+/// What the progress line shows at one instant (docs/COMMANDS.md, "Progress and logs").
 public struct ProgressSnapshot: Sendable, Equatable {
     public var done: Int
     public var total: Int

@@ -1,6 +1,6 @@
-/// The formats of `mdebatch report` (SPEC §7).
+/// The formats of `mdebatch report` (docs/REPORTS.md).
 public enum ReportFormat: String, Sendable, CaseIterable {
-    /// The CSV of SPEC §7: fixed columns, one row per input row.
+    /// The CSV of docs/REPORTS.md: fixed columns, one row per input row.
     case csv
     /// One JSON document: `{"job": {...}, "summary": {...}, "items": [...]}`.
     case json

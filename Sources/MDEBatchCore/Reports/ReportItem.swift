@@ -1,6 +1,6 @@
 import Foundation
 
-/// One row of a report, with the CSV's fields in camelCase (SPEC §7).
+/// One row of a report, with the CSV's fields in camelCase (docs/REPORTS.md, "The JSON report").
 ///
 /// Times are UTC ISO-8601 strings, numbers are numbers, and a field without a value is
 /// `null` (never missing), so every item has the same keys.

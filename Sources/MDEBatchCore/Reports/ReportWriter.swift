@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a report of a job in any format of `mdebatch report` (SPEC §7).
+/// Writes a report of a job in any format of `mdebatch report` (docs/REPORTS.md).
 public struct ReportWriter: Sendable {
     public var format: ReportFormat
     /// The report's generation time (JSON `summary.generatedAt`, Markdown header).

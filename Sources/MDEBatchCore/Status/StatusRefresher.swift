@@ -2,10 +2,10 @@ import Foundation
 import Logging
 
 /// Reads the current status of a job's open actions from the API and writes it to their
-/// rows (`status --refresh`, SPEC §8), under the GET quota.
+/// rows (`status --refresh`, docs/REPORTS.md), under the GET quota.
 ///
 /// The list API is the workhorse, with its own bounded `$top`/`$skip` paging (next links
-/// are unreliable, MDE-API.md §4):
+/// are unreliable: docs/API.md, "Listing and reading actions"):
 /// - many open actions of a quarantine job: first one listing of the job's creation-time
 ///   window (`type eq 'StopAndQuarantineFile' and creationDateTimeUtc ge … and … lt …`),
 ///   which costs one call per page of up to `windowPageSize` actions whatever the number of

@@ -5,7 +5,7 @@ import GRDBSQLite
 ///
 /// It binds through SQLite's C API on one prepared statement: ingest of a million rows is
 /// the one hot loop of the store, and GRDB's per-row `StatementArguments` cost about a
-/// quarter of the time there (DEPENDENCIES.md §2; `mdebatch-bench` measures it).
+/// quarter of the time there (docs/PERFORMANCE.md, "SQLite inserts"; `mdebatch-bench` measures it).
 public final class RowInserter {
     private let statement: Statement
     private let jobId: String

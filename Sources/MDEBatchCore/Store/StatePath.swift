@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where the state file lives when `--state` is not given (SPEC §4).
+/// Where the state file lives when `--state` is not given (docs/OPERATIONS.md, "The state file").
 public enum StatePath {
     /// `$MDEBATCH_STATE`, else `$XDG_STATE_HOME/mdebatch/state.sqlite`, else
     /// `~/.local/state/mdebatch/state.sqlite`.

@@ -116,7 +116,7 @@ extension StateStore {
     }
 
     /// Marks the open, never-sent rows of a cancel job whose action the state file already
-    /// knows to be final as done (`already-final`, nothing sent): `--only-open`.
+    /// knows to be final as done (`already-final`, nothing sent): the default, which `--include-final` turns off.
     ///
     /// - Returns: how many rows it marked.
     @discardableResult

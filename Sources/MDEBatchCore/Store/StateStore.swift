@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 
-/// The state file: every job, row, attempt and quota ledger entry (SPEC §4).
+/// The state file: every job, row, attempt and quota ledger entry (docs/SAFETY.md, "Checkpoints").
 ///
 /// One value wraps one GRDB writer. Every state change that matters is one `write`
 /// transaction; GRDB opens writes as `IMMEDIATE`, so a second process on the same file

@@ -1,4 +1,4 @@
-/// MDE's error body: `{"error":{"code","message","target"}}` (MDE-API.md §5).
+/// MDE's error body: `{"error":{"code","message","target"}}` (docs/API.md, "Errors").
 public struct MDEErrorBody: Sendable, Hashable, Codable {
     public var error: Detail
 

@@ -1,5 +1,5 @@
 /// The MachineAction entity exactly as MDE writes it on the wire (field names and casing from
-/// MDE-API.md §3). Nulls are written out, as the real service does.
+/// docs/API.md, "The MachineAction entity"). Nulls are written out, as the real service does.
 public struct MachineAction: Sendable, Hashable, Codable {
     /// Present on single-entity responses only (`…/$metadata#MachineActions/$entity`).
     public var odataContext: String?

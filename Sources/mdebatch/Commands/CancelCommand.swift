@@ -3,7 +3,7 @@ import Foundation
 import MDEBatchCore
 
 /// `mdebatch cancel JOB` / `mdebatch cancel --from-report FILE`: a cancel job, checkpointed
-/// and resumable like a quarantine job, under the cancel API's own quota (SPEC §8).
+/// and resumable like a quarantine job, under the cancel API's own quota (docs/REPORTS.md, "mdebatch cancel").
 struct CancelCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cancel",

@@ -4,7 +4,7 @@ import Logging
 import MDEBatchCore
 
 /// `mdebatch status [JOB] [--refresh] [--watch]`: a job's rows by outcome and actions by
-/// status; with `--refresh`, the statuses are read from the API first (SPEC §8).
+/// status; with `--refresh`, the statuses are read from the API first (docs/REPORTS.md, "mdebatch status").
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",

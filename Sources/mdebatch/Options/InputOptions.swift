@@ -1,7 +1,7 @@
 import ArgumentParser
 import MDEBatchCore
 
-/// The input files and how to read them (SPEC §2).
+/// The input files and how to read them (docs/INPUTS.md).
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Input files (.csv .tsv .txt .jsonl .ndjson .json), or - for standard input.", valueName: "file"))
     var files: [String]

@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import MDEBatchCore
 
-/// The one place where outcomes and errors become exit codes (SPEC §10).
+/// The one place where outcomes and errors become exit codes (README.md, "Exit codes"; docs/OPERATIONS.md).
 ///
-/// ArgumentParser's default for an unhandled error is 1, which SPEC gives its own
+/// ArgumentParser's default for an unhandled error is 1, which the exit-code table gives its own
 /// meaning ("complete, but some rows failed"), so every error is mapped here first.
 enum ExitStatus {
     static let complete: Int32 = 0

@@ -3,7 +3,7 @@ import MDEBatchCore
 import Testing
 
 struct WireDecodingTests {
-    // Verbatim from MDE-API.md §1 (the WITP response example, with a tab and `lastUpdateTimeUtc`).
+    // Verbatim from docs/API.md, "Verbatim examples" (the old windows-itpro-docs response example, with a tab and `lastUpdateTimeUtc`).
     static let witpExample = """
         {
             "@odata.context": "https://api.securitycenter.windows.com/api/$metadata#MachineActions/$entity",
@@ -22,7 +22,7 @@ struct WireDecodingTests {
         }
         """
 
-    // Verbatim from MDE-API.md §1 (XSOAR fixture).
+    // Verbatim from docs/API.md, "Verbatim examples" (XSOAR fixture).
     static let xsoarExample = """
         {
             "cancellationComment": null,
@@ -47,7 +47,7 @@ struct WireDecodingTests {
         }
         """
 
-    // Verbatim from MDE-API.md §1 (a real Offboard response).
+    // Verbatim from docs/API.md, "Verbatim examples" (a real Offboard response).
     static let offboardExample = """
         {
             "@odata.context": "https://api.securitycenter.microsoft.com/api/$metadata#MachineActions/$entity",

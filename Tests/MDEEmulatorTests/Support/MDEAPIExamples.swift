@@ -1,4 +1,4 @@
-/// JSON examples copied verbatim from shared/MDE-API.md (extracted by script, not retyped).
+/// JSON examples copied verbatim from docs/API.md, "Verbatim examples" (extracted by script, not retyped).
 enum MDEAPIExamples {
     static let stopAndQuarantineRequest = #"""
     {
