@@ -119,7 +119,8 @@ struct RunEndToEndTests {
         let csv = IncidentRows.csv(count: 260, seed: 5)
         let input = try emulator.folder.write("kill.csv", csv)
         let command = emulator.mdebatch(["run", input, "--visibility-delay", "20s"] + emulator.flags())
-        var generator = SystemRandomNumberGenerator()
+        var generator = SeededGenerator.fromEnvironment()
+        let seed = generator.seed
         var kills = 0
         for _ in 0..<5 {
             let (process, out, err) = try command.start()
@@ -131,13 +132,13 @@ struct RunEndToEndTests {
             _ = await CLIProcess.finish(process, out, err)
         }
         let final = try await command.run()
-        #expect(kills > 0)
-        #expect(await emulator.server.journal().filter { $0.status == 400 }.isEmpty)
-        #expect(final.status == 0, "stdout: \(final.stdout)\nstderr: \(final.stderr)")
+        #expect(kills > 0, "seed \(seed) (MDEBATCH_TEST_SEED replays it)")
+        #expect(await emulator.server.journal().filter { $0.status == 400 }.isEmpty, "seed \(seed)")
+        #expect(final.status == 0, "seed \(seed): stdout: \(final.stdout)\nstderr: \(final.stderr)")
         let created = await Self.createdPerKey(emulator.server)
-        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
+        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "seed \(seed), never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
-        #expect(created.filter { $0.value != 1 }.isEmpty, "sent twice: \(created.filter { $0.value != 1 })")
+        #expect(created.filter { $0.value != 1 }.isEmpty, "seed \(seed), sent twice: \(created.filter { $0.value != 1 })")
     }
 
     @Test(.timeLimit(.minutes(1)))

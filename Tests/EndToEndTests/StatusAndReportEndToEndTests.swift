@@ -104,7 +104,12 @@ struct StatusAndReportEndToEndTests {
             polls += 1
             try await Task.sleep(for: .milliseconds(50))
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // The first round is stored once the state file says when statuses were last read.
+        try await TestWait.until("the first round is stored") {
+            let status = try? await emulator.mdebatch(["status", jobId, "--json", "--state", emulator.statePath]).run()
+            return status.flatMap { try? JSONDecoder().decode(JSONDocuments.Status.self, from: Data($0.stdout.utf8)) }?
+                .summary.lastStatusRefresh != nil
+        }
         kill(process.processIdentifier, SIGINT)
         let result = await CLIProcess.finish(process, out, err)
 

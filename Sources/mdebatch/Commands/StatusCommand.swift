@@ -26,6 +26,9 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Refresh until every action is final (implies --refresh).")
     var watch = false
 
+    @Flag(help: "Print one JSON document (job, summary, busy devices) instead of the text; refresh rounds still go to standard error.")
+    var json = false
+
     @Option(help: ArgumentHelp("Time between --watch rounds, on the job's clock, e.g. 30s or 2m.", valueName: "duration"))
     var interval: String = "30s"
 
@@ -67,7 +70,11 @@ struct StatusCommand: AsyncParsableCommand {
                 reason = try await refreshStatuses(of: record, store: store, target: target, policy: pacing.policy)
                 now = target.clock.now
             }
-            print(try StatusText.load(jobId: record.id, store: store, now: now, note: note, refreshCommand: refreshCommand).render())
+            if json {
+                print(try JSONDocuments.encode(JSONDocuments.status(jobId: record.id, store: store, now: now)))
+            } else {
+                print(try StatusText.load(jobId: record.id, store: store, now: now, note: note, refreshCommand: refreshCommand).render())
+            }
             code = ExitStatus.code(forStatusStop: reason)
             if let reason {
                 Terminal.standardError("Status refresh stopped: \(reason). The statuses read so far are stored; run it again to carry on.")

@@ -12,6 +12,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var quota: QuotaOptions
 
+    @Flag(help: "Print one JSON document (counts, reasons, first rejected rows, quota time) instead of the text.")
+    var json = false
+
     func run() async throws {
         do {
             let policy = try quota.policy()
@@ -26,7 +29,7 @@ struct ValidateCommand: AsyncParsableCommand {
             }
             let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: summary.validCount).makespan
             let report = IngestReport(inputs: input.files, summary: summary, rejected: rejected, policy: policy, quotaSeconds: seconds)
-            print(report.render())
+            print(json ? try JSONDocuments.encode(JSONDocuments.validation(report)) : report.render())
             if !summary.fileErrors.isEmpty { throw ExitCode(ExitStatus.inputUnusable) }
             if summary.invalidCounts.values.reduce(0, +) > 0 { throw ExitCode(ExitStatus.completeWithProblems) }
         } catch {

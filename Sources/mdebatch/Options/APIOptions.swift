@@ -18,7 +18,7 @@ struct APIOptions: ParsableArguments {
 
     @Option(
         name: .customLong("time-scale"),
-        help: ArgumentHelp("Run on a clock this many times faster than real time, to match an emulator's --time-scale (with --emulator: default 60)."))
+        help: ArgumentHelp("Run on a clock this many times faster than real time, to match an emulator's --time-scale (run and resume with --emulator: default 60; stored with a new job)."))
     var timeScale: Double?
 
     @Option(
