@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Already in the graph through Hummingbird; the emulator's tests import it.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // All client logic: input, validation, state, quota, API, auth, jobs, reports.
@@ -54,7 +56,6 @@ let package = Package(
                 "MDEEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -68,26 +69,36 @@ let package = Package(
         ),
         .testTarget(
             name: "MDEBatchCoreTests",
-            dependencies: ["MDEBatchCore", "MDEBatchTestSupport"],
+            dependencies: [
+                "MDEBatchCore", "MDEBatchTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "MDEEmulatorTests",
             dependencies: [
                 "MDEEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "MDEBatchCLITests",
-            dependencies: ["mdebatch", "MDEBatchCore"]
+            dependencies: [
+                "mdebatch", "MDEBatchCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // The built `mdebatch` binary against a live emulator on loopback.
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "mdebatch", "MDEBatchCore", "MDEEmulator", "MDEBatchTestSupport",
+                "mdebatch", "MDEBatchCore", "MDEEmulator",
                 // To make a state file "from a newer mdebatch" the way one would be.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

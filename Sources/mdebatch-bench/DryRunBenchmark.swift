@@ -34,7 +34,9 @@ struct DryRunBenchmark: Benchmark {
             result = try JobIngest.ingest(
                 [.file(path: file.path)], names: ["incident.csv"], options: options, target: nil, store: store, now: Date())
         }
-        guard case .existing(let found) = result?.creation, found.id == job.id else { throw BenchmarkError("re-ingest did not find the same job") }
+        guard case .existing(let found) = result?.creation, found.id == job.id else {
+            throw BenchmarkError("re-ingest did not find the same job")
+        }
         let againSeconds = Double(again.components.seconds) + Double(again.components.attoseconds) / 1e18
         let size = (try? FileManager.default.attributesOfItem(atPath: statePath)[.size] as? NSNumber)?.doubleValue ?? 0
         let wal = (try? FileManager.default.attributesOfItem(atPath: statePath + "-wal")[.size] as? NSNumber)?.doubleValue ?? 0

@@ -30,7 +30,8 @@ struct ScaledRunBenchmark: Benchmark {
         defer { try? FileManager.default.removeItem(at: directory) }
         var csv = "DeviceId,SHA1,Comment\n"
         for i in 0..<rows {
-            csv += "c0ffee00\(String(repeating: "b", count: 24))\(String(format: "%08x", i / 4)),"
+            csv +=
+                "c0ffee00\(String(repeating: "b", count: 24))\(String(format: "%08x", i / 4)),"
                 + "\(String(repeating: "d", count: 32))\(String(format: "%08x", i)),bench row \(i)\n"
         }
         let input = directory.appendingPathComponent("rows.csv")
@@ -73,7 +74,8 @@ struct ScaledRunBenchmark: Benchmark {
         let actual = last.timeIntervalSince(first)
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let cpu =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         return [
             Figure(name: "\(name).rows", value: Double(rows)),

@@ -138,7 +138,8 @@ enum IncidentRows {
         var lines = ["DeviceId,SHA1,Comment"]
         for i in 0..<count {
             // Three files per machine; "c0ffee" keeps clear of the emulator's special prefixes.
-            let machine = "c0ffee" + String(format: "%02x", seed % 256) + String(repeating: "a", count: 24)
+            let machine =
+                "c0ffee" + String(format: "%02x", seed % 256) + String(repeating: "a", count: 24)
                 + String(format: "%08x", i / 3)
             let sha1 = String(repeating: "c", count: 32) + String(format: "%08x", i)
             lines.append("\(machine),\(sha1),incident 42 row \(i)")

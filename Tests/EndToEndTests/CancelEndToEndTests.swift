@@ -28,7 +28,8 @@ struct CancelEndToEndTests {
         let emulator = try await EmulatorHarness.start(scale: 20)
         defer { Task { await emulator.stop() } }
         let input = try emulator.folder.write("in.csv", IncidentRows.csv(count: 8, seed: 21))
-        let first = try await emulator.mdebatch(["run", input, "--max-requests", "3", "--concurrency", "1"] + emulator.flags()).run()
+        let first = try await emulator.mdebatch(["run", input, "--max-requests", "3", "--concurrency", "1"] + emulator.flags())
+            .run()
         #expect(first.status == 75, "\(Self.describe(first))")
         let quarantine = try #require(Self.jobId(first.stderr, kind: "q"))
         // Let the first three actions finish (polled, whatever the machine's load), then submit the rest.
@@ -127,7 +128,8 @@ struct CancelEndToEndTests {
 
         let report = emulator.folder.path("cancel.csv")
         let cancel = try await emulator.mdebatch(
-            ["cancel", "--from-report", runReport, "--yes", "--report", report] + emulator.flags()).run()
+            ["cancel", "--from-report", runReport, "--yes", "--report", report] + emulator.flags()
+        ).run()
         #expect(cancel.status == 0, "\(Self.describe(cancel))")
         #expect(cancel.stdout.contains("1  rows without an action id (skipped)"), "\(cancel.stdout)")
         let rows = try ReportCSV.parse(String(contentsOfFile: report, encoding: .utf8))
@@ -142,7 +144,8 @@ struct CancelEndToEndTests {
         #expect(actions.allSatisfy { $0.cancellationComment?.hasSuffix("[mdebatch \(cancelJob)]") == true })
 
         let again = try await emulator.mdebatch(
-            ["cancel", "--from-report", runReport, "--yes", "--report", report] + emulator.flags()).run()
+            ["cancel", "--from-report", runReport, "--yes", "--report", report] + emulator.flags()
+        ).run()
         #expect(again.status == 0, "\(Self.describe(again))")
         #expect(await Self.cancelPosts(emulator.server) == posts)
     }
@@ -162,7 +165,8 @@ struct CancelEndToEndTests {
         #expect(notJSON.status == 65, "\(Self.describe(notJSON))")
 
         let missing = try await emulator.mdebatch(
-            ["cancel", "--from-report", emulator.folder.path("missing.csv"), "--yes"] + emulator.flags()).run()
+            ["cancel", "--from-report", emulator.folder.path("missing.csv"), "--yes"] + emulator.flags()
+        ).run()
         #expect(missing.status == 65, "\(Self.describe(missing))")
         #expect(missing.stderr.contains("does not exist"))
         #expect(await Self.cancelPosts(emulator.server).isEmpty)

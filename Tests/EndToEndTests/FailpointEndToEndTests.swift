@@ -45,11 +45,13 @@ struct FailpointEndToEndTests {
         var died: CLIProcess.Result
         if point.hasPrefix(QuotaAPI.listActions.rawValue) {
             // A lookup happens only for a row in doubt: lose a response first.
-            let first = try await Self.run(emulator, ["run", input] + flags, failpoint: Failpoint.name(.stopAndQuarantine, .answered) + "@3")
+            let first = try await Self.run(
+                emulator, ["run", input] + flags, failpoint: Failpoint.name(.stopAndQuarantine, .answered) + "@3")
             #expect(first.status == Failpoint.exitStatus, "\(Self.describe(first))")
             died = try await Self.run(emulator, ["run", input] + flags, failpoint: point)
         } else {
-            died = try await Self.run(emulator, ["run", input] + flags, failpoint: point + (point == Failpoint.beforeReport ? "" : "@3"))
+            died = try await Self.run(
+                emulator, ["run", input] + flags, failpoint: point + (point == Failpoint.beforeReport ? "" : "@3"))
         }
         // The failpoint fired: the process died there, with its own status and no summary.
         #expect(died.status == Failpoint.exitStatus, "\(point) did not fire: \(Self.describe(died))")

@@ -27,7 +27,9 @@ struct HostileInputEndToEndTests {
         let report = emulator.folder.path("report.csv")
         let run = try await emulator.mdebatch(["run", input, "--report", report] + emulator.flags()).run()
         #expect(run.status == 0, "\(run.stderr)")
-        let lines = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\r\n").dropFirst().filter { !$0.isEmpty }
+        let lines = try String(contentsOfFile: report, encoding: .utf8).components(separatedBy: "\r\n").dropFirst().filter {
+            !$0.isEmpty
+        }
         #expect(lines.count == 2)
         for line in lines {
             for piece in Self.pieces(line) {

@@ -118,7 +118,8 @@ struct IngestCommandsEndToEndTests {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let state = folder.path("state.sqlite")
-        let dry = try await mdebatch(["run", Repository.sample("incident-2026-11-21.csv"), "--dry-run", "--state", state], in: folder)
+        let dry = try await mdebatch(
+            ["run", Repository.sample("incident-2026-11-21.csv"), "--dry-run", "--state", state], in: folder)
         let id = try #require(dry.stdout.split(separator: " ").dropFirst().first)
         let result = try await mdebatch(["resume", "q-nope", "--state", state], in: folder)
         #expect(result.status == 64)

@@ -130,7 +130,9 @@ struct OutputPathEndToEndTests {
         // The default report, new: 0600 too.
         let job = try Self.jobId(emulator)
         let fresh = emulator.folder.path("fresh.md")
-        let report = try await emulator.mdebatch(["report", job, "--format", "markdown", "--output", fresh, "--state", emulator.statePath]).run()
+        let report = try await emulator.mdebatch([
+            "report", job, "--format", "markdown", "--output", fresh, "--state", emulator.statePath,
+        ]).run()
         #expect(report.status == 0, "\(report.stderr)")
         let freshMode = try #require(FileManager.default.attributesOfItem(atPath: fresh)[.posixPermissions] as? NSNumber)
         #expect(freshMode.intValue & 0o777 == 0o600)
@@ -154,7 +156,8 @@ struct OutputPathEndToEndTests {
         // Root may write anywhere: run as nobody to see the folder's permissions count.
         let asRoot = getuid() == 0
         let process = CLIProcess(
-            arguments: asRoot ? ["--reuid=65534", "--regid=65534", "--clear-groups", BinaryLocator.mdebatch.path] + arguments : arguments,
+            arguments: asRoot
+                ? ["--reuid=65534", "--regid=65534", "--clear-groups", BinaryLocator.mdebatch.path] + arguments : arguments,
             environment: [:], currentDirectory: folder.url, executable: asRoot ? URL(fileURLWithPath: "/usr/bin/setpriv") : nil)
         let result = try await process.run()
         #expect(result.status == 64, "\(result.stderr)")

@@ -16,21 +16,26 @@ struct RunEndToEndTests {
     }
 
     static func keys(ofCSV csv: String) -> Set<String> {
-        Set(csv.split(separator: "\n").dropFirst().map { line in
-            let cells = line.split(separator: ",")
-            return "\(cells[0])|\(cells[1])"
-        })
+        Set(
+            csv.split(separator: "\n").dropFirst().map { line in
+                let cells = line.split(separator: ",")
+                return "\(cells[0])|\(cells[1])"
+            })
     }
 
     @Test(.timeLimit(.minutes(2)))
     func mixedInputEndsWithTheRightOutcomePerRow() async throws {
         let emulator = try await EmulatorHarness.start()
-        let ok1 = String(repeating: "1", count: 40), ok2 = String(repeating: "2", count: 40)
-        let sha = String(repeating: "ab", count: 20), sha2 = String(repeating: "cd", count: 20)
+        let ok1 = String(repeating: "1", count: 40)
+        let ok2 = String(repeating: "2", count: 40)
+        let sha = String(repeating: "ab", count: 20)
+        let sha2 = String(repeating: "cd", count: 20)
         let unknown = "deadbeef" + String(repeating: "0", count: 32)
         let forbidden = "f0bd" + String(repeating: "0", count: 36)
         let oldOS = "0b50" + String(repeating: "0", count: 36)
-        let input = try emulator.folder.write("mixed.csv", """
+        let input = try emulator.folder.write(
+            "mixed.csv",
+            """
             DeviceId,SHA1,Comment,Severity
             \(ok1),\(sha),"Incident 7, host A",High
             \(ok2),\(sha),Incident 7,High
@@ -78,14 +83,17 @@ struct RunEndToEndTests {
         let csv = IncidentRows.csv(count: 3200)
         let input = try emulator.folder.write("big.csv", csv)
         let result = try await emulator.mdebatch(
-            ["run", input, "--request-timeout", "10m"] + emulator.flags()).run()
+            ["run", input, "--request-timeout", "10m"] + emulator.flags()
+        ).run()
         #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
         let journal = await emulator.server.journal()
         #expect(journal.filter { $0.status == 429 }.isEmpty)
         let created = await Self.createdPerKey(emulator.server)
         #expect(created.count == 3200)
         #expect(created.values.allSatisfy { $0 == 1 })
-        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
+        #expect(
+            Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty,
+            "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
     }
 
@@ -107,7 +115,9 @@ struct RunEndToEndTests {
         // Never even attempted twice: an identical open action would have answered 400.
         #expect(journal.filter { $0.status == 400 }.isEmpty)
         let created = await Self.createdPerKey(emulator.server)
-        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
+        #expect(
+            Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty,
+            "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
         #expect(created.filter { $0.value != 1 }.isEmpty, "sent twice: \(created.filter { $0.value != 1 })")
     }
@@ -136,7 +146,9 @@ struct RunEndToEndTests {
         #expect(await emulator.server.journal().filter { $0.status == 400 }.isEmpty, "seed \(seed)")
         #expect(final.status == 0, "seed \(seed): stdout: \(final.stdout)\nstderr: \(final.stderr)")
         let created = await Self.createdPerKey(emulator.server)
-        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "seed \(seed), never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
+        #expect(
+            Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty,
+            "seed \(seed), never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
         #expect(created.filter { $0.value != 1 }.isEmpty, "seed \(seed), sent twice: \(created.filter { $0.value != 1 })")
     }
@@ -175,7 +187,9 @@ struct RunEndToEndTests {
         let resumed = try await emulator.mdebatch(["resume", String(jobId)] + emulator.flags()).run()
         #expect(resumed.status == 0, "stdout: \(resumed.stdout)\nstderr: \(resumed.stderr)")
         let created = await Self.createdPerKey(emulator.server)
-        #expect(Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty, "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
+        #expect(
+            Self.keys(ofCSV: csv).subtracting(created.keys).isEmpty,
+            "never created: \(Self.keys(ofCSV: csv).subtracting(created.keys).count)")
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
         #expect(created.values.allSatisfy { $0 == 1 })
     }
@@ -195,21 +209,36 @@ enum ReportCSV {
             if quoted {
                 if c == "\"" {
                     if let next = iterator.next() {
-                        if next == "\"" { field.append("\"") } else { quoted = false; pending = next }
-                    } else { quoted = false }
-                } else { field.append(c) }
+                        if next == "\"" {
+                            field.append("\"")
+                        } else {
+                            quoted = false
+                            pending = next
+                        }
+                    } else {
+                        quoted = false
+                    }
+                } else {
+                    field.append(c)
+                }
             } else if c == "\"" {
                 quoted = true
             } else if c == "," {
-                record.append(field); field = ""
+                record.append(field)
+                field = ""
             } else if c == "\r\n" || c == "\n" {
-                record.append(field); field = ""
-                records.append(record); record = []
+                record.append(field)
+                field = ""
+                records.append(record)
+                record = []
             } else {
                 field.append(c)
             }
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
         guard let header = records.first else { return [] }
         return records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
     }

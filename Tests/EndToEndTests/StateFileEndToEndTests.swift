@@ -65,7 +65,8 @@ struct StateFileEndToEndTests {
         #expect(try await mdebatch(["run", sample, "--dry-run", "--state", state], in: folder).status == 0)
         // What a later mdebatch would leave: a migration this one does not know.
         let queue = try DatabaseQueue(path: state)
-        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-fromTheFuture')") }
+        try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-fromTheFuture')")
+        }
         try queue.close()
 
         for command in [["jobs"], ["run", sample, "--dry-run"]] {

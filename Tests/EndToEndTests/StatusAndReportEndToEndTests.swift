@@ -11,7 +11,8 @@ struct StatusAndReportEndToEndTests {
     static func csv(count: Int, seed: Int) -> String {
         var lines = ["DeviceId,SHA1,Comment"]
         for i in 0..<count {
-            let machine = "c0ffee" + String(format: "%02x", seed) + String(repeating: "b", count: 24) + String(format: "%08x", i / 2)
+            let machine =
+                "c0ffee" + String(format: "%02x", seed) + String(repeating: "b", count: 24) + String(format: "%08x", i / 2)
             let prefix = i % 10 == 3 ? "fa11" : i % 10 == 7 ? "71e0" : "cccc"
             let sha1 = prefix + String(repeating: "c", count: 28) + String(format: "%08x", i)
             lines.append("\(machine),\(sha1),incident \(seed) row \(i)")
@@ -97,7 +98,8 @@ struct StatusAndReportEndToEndTests {
         #expect(run.status == 0, "stdout: \(run.stdout)\nstderr: \(run.stderr)")
         let jobId = try Self.jobId(emulator)
 
-        let (process, out, err) = try emulator.mdebatch(["status", jobId, "--watch", "--interval", "1m"] + Self.loud(emulator)).start()
+        let (process, out, err) = try emulator.mdebatch(["status", jobId, "--watch", "--interval", "1m"] + Self.loud(emulator))
+            .start()
         // Wait for the first round to be read, then interrupt the wait for the second.
         var polls = 0
         while polls < 100, await emulator.server.journal().filter({ $0.path.hasPrefix("/api/machineactions?") }).isEmpty {
@@ -138,7 +140,9 @@ struct StatusAndReportEndToEndTests {
 
         // CSV, read back with Python's csv module.
         let csvPath = emulator.folder.path("report.csv")
-        let csvRun = try await emulator.mdebatch(["report", jobId, "--format", "csv", "--output", csvPath, "--state", emulator.statePath]).run()
+        let csvRun = try await emulator.mdebatch([
+            "report", jobId, "--format", "csv", "--output", csvPath, "--state", emulator.statePath,
+        ]).run()
         #expect(csvRun.status == 0, "stderr: \(csvRun.stderr)")
         let parsed = try await Self.pythonCSV(csvPath)
         #expect(parsed.first == CSVReportWriter.columns)
@@ -164,7 +168,9 @@ struct StatusAndReportEndToEndTests {
 
         // JSON lines: one item per line.
         let linesRun = try await emulator.mdebatch(["report", jobId, "--format", "jsonl", "--state", emulator.statePath]).run()
-        let items = try linesRun.stdout.split(separator: "\n").map { try JSONDecoder().decode(ReportItem.self, from: Data($0.utf8)) }
+        let items = try linesRun.stdout.split(separator: "\n").map {
+            try JSONDecoder().decode(ReportItem.self, from: Data($0.utf8))
+        }
         #expect(items.map(\.actionId) == rows.map(\.actionId))
 
         // Markdown: the counts, the failure and the exact cancel command.

@@ -44,7 +44,8 @@ struct StoredPlanEndToEndTests {
         #expect(created.filter { $0.value != 1 }.isEmpty, "sent twice: \(created.filter { $0.value != 1 })")
         // Every comment is the row's own, without a tag, before and after the resume.
         let comments = Set(csv.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[2]) })
-        #expect(actions.allSatisfy { comments.contains($0.requestorComment ?? "") }, "\(actions.map(\.requestorComment).prefix(3))")
+        #expect(
+            actions.allSatisfy { comments.contains($0.requestorComment ?? "") }, "\(actions.map(\.requestorComment).prefix(3))")
         #expect(await emulator.server.journal().contains { $0.fault != nil })
     }
 
@@ -130,7 +131,8 @@ struct StoredPlanEndToEndTests {
         let emulator = try await EmulatorHarness.start(scale: 60)
         defer { Task { await emulator.stop() } }
         let input = try emulator.folder.write("t.csv", IncidentRows.csv(count: 6, seed: 14))
-        let first = try await emulator.mdebatch(["run", input, "--max-requests", "2", "--concurrency", "1"] + emulator.flags()).run()
+        let first = try await emulator.mdebatch(["run", input, "--max-requests", "2", "--concurrency", "1"] + emulator.flags())
+            .run()
         #expect(first.status == 75, "\(Self.describe(first))")
         let job = try #require(CancelEndToEndTests.jobId(first.stderr, kind: "q"))
         let before = await emulator.server.journal().count
@@ -152,7 +154,8 @@ struct StoredPlanEndToEndTests {
         #expect(await emulator.server.journal().count == before)
 
         // A pacing option overrides the job's for one run, and says so.
-        let faster = try await emulator.mdebatch(["resume", job, "--state", emulator.statePath, "--concurrency", "3", "--quiet"]).run()
+        let faster = try await emulator.mdebatch(["resume", job, "--state", emulator.statePath, "--concurrency", "3", "--quiet"])
+            .run()
         #expect(faster.status == 0, "\(Self.describe(faster))")
         #expect(faster.stderr.contains("--concurrency 3 (the job's: 1)"), "\(Self.describe(faster))")
     }

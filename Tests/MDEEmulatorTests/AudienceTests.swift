@@ -64,7 +64,9 @@ struct AudienceTests {
             // And every API route, versioned or not, refuses it with MDE's 403 shape, creating and cancelling nothing
             let responses = [
                 try await client.submit(token: token),
-                try await client.post("/api/v1.0/machines/\(Sample.machine)/StopAndQuarantineFile", token: token, json: #"{"Comment":"c","Sha1":"\#(Sample.sha1)"}"#),
+                try await client.post(
+                    "/api/v1.0/machines/\(Sample.machine)/StopAndQuarantineFile", token: token,
+                    json: #"{"Comment":"c","Sha1":"\#(Sample.sha1)"}"#),
                 try await client.cancel(action.id, token: token),
                 try await client.get("/api/machineactions/\(action.id)", token: token),
                 try await client.get("/api/machineactions", token: token),

@@ -32,7 +32,11 @@ struct ContractTests {
 
     @Test func wireTypesDecodeTheErrorAndRequestExamples() throws {
         let notFound = try JSONDecoder().decode(MDEErrorBody.self, from: Data(MDEAPIExamples.resourceNotFound.utf8))
-        #expect(notFound.error == .init(code: "ResourceNotFound", message: "Machine 123123123 was not found", target: "43f4cb08-8fac-4b65-9db1-745c2ae65f3a"))
+        #expect(
+            notFound.error
+                == .init(
+                    code: "ResourceNotFound", message: "Machine 123123123 was not found",
+                    target: "43f4cb08-8fac-4b65-9db1-745c2ae65f3a"))
         let badBody = try JSONDecoder().decode(MDEErrorBody.self, from: Data(MDEAPIExamples.invalidRequestBody.utf8))
         #expect(badBody.error.code == "InvalidRequestBody")
         let odata = try JSONDecoder().decode(MDEErrorBody.self, from: Data(MDEAPIExamples.odataStopError.utf8))

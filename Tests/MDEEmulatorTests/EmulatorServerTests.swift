@@ -13,7 +13,9 @@ struct EmulatorServerTests {
         client.connect()
         defer { Task { try? await client.shutdown() } }
         return try await client.execute(
-            .init(uri, method: method, authority: "127.0.0.1:\(server.port)", headers: headers, body: body.map { ByteBuffer(string: $0) })
+            .init(
+                uri, method: method, authority: "127.0.0.1:\(server.port)", headers: headers,
+                body: body.map { ByteBuffer(string: $0) })
         )
     }
 
@@ -24,14 +26,17 @@ struct EmulatorServerTests {
             #expect(server.port > 0)
             #expect(server.baseURL == "http://127.0.0.1:\(server.port)")
             let configuration = server.configuration
-            let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+            let form =
+                "grant_type=client_credentials&client_id=\(configuration.clientId)"
                 + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
             let tokenResponse = try await Self.request(
                 server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
                 headers: [.contentType: "application/x-www-form-urlencoded"], body: form
             )
             #expect(tokenResponse.status == .ok)
-            let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+            let token = try JSONDecoder().decode(
+                TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)
+            ).accessToken
             let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
             let created = try await Self.request(
                 server, "/api/machines/\(Sample.machine)/StopAndQuarantineFile", method: .post, headers: auth,
@@ -40,7 +45,8 @@ struct EmulatorServerTests {
             #expect(created.status == .created)
             let action = try JSONDecoder().decode(MachineAction.self, from: Data(try #require(created.body).readableBytesView))
             #expect(action.odataContext == "\(server.baseURL)/api/$metadata#MachineActions/$entity")
-            let list = try await Self.request(server, "/api/machineactions?$filter=machineId%20eq%20'\(Sample.machine)'", headers: auth)
+            let list = try await Self.request(
+                server, "/api/machineactions?$filter=machineId%20eq%20'\(Sample.machine)'", headers: auth)
             let listed = try JSONDecoder().decode(MachineActionList.self, from: Data(try #require(list.body).readableBytesView))
             #expect(listed.value.map(\.id) == [action.id])
             let cancelled = try await Self.request(
@@ -88,13 +94,15 @@ struct EmulatorServerTests {
         let server = try await EmulatorServer.start(EmulatorConfiguration(origin: Sample.origin))
         defer { Task { await server.stop() } }
         let configuration = server.configuration
-        let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+        let form =
+            "grant_type=client_credentials&client_id=\(configuration.clientId)"
             + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
         let tokenResponse = try await Self.request(
             server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
             headers: [.contentType: "application/x-www-form-urlencoded"], body: form
         )
-        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView))
+            .accessToken
         let auth: HTTPFields = [.authorization: "Bearer \(token)", .contentType: "application/json"]
         let uri = "/api/machines/\(Sample.machine)/StopAndQuarantineFile"
         let huge = try await Self.request(server, uri, method: .post, headers: auth, body: String(repeating: "{", count: 200_000))
@@ -134,15 +142,18 @@ struct EmulatorServerStopTests {
     func stopCancelsARequestHeldByADelayFaultAfterTheGracePeriod() async throws {
         // Given a server on a manual clock that holds every submit for 45 emulator seconds
         let clock = ManualClock()
-        let configuration = EmulatorConfiguration(origin: Sample.origin, faults: [FaultRule(.delayAfterCreate(.seconds(45)), rate: 1)])
+        let configuration = EmulatorConfiguration(
+            origin: Sample.origin, faults: [FaultRule(.delayAfterCreate(.seconds(45)), rate: 1)])
         let server = try await EmulatorServer.start(configuration, clock: clock)
-        let form = "grant_type=client_credentials&client_id=\(configuration.clientId)"
+        let form =
+            "grant_type=client_credentials&client_id=\(configuration.clientId)"
             + "&client_secret=\(configuration.clientSecret)&scope=https%3A%2F%2Fapi.securitycenter.microsoft.com%2F.default"
         let tokenResponse = try await EmulatorServerTests.request(
             server, "/\(configuration.tenantId)/oauth2/v2.0/token", method: .post,
             headers: [.contentType: "application/x-www-form-urlencoded"], body: form
         )
-        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView)).accessToken
+        let token = try JSONDecoder().decode(TokenResponse.self, from: Data(try #require(tokenResponse.body).readableBytesView))
+            .accessToken
         async let held = EmulatorServerTests.request(
             server, "/api/machines/\(Sample.machine)/StopAndQuarantineFile", method: .post,
             headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],

@@ -96,7 +96,9 @@ struct EmulatorInstantTests {
         #expect(try #require(EmulatorInstant(iso8601: text)).iso8601 == normalized)
     }
 
-    @Test(arguments: ["2024-01-01", "2024-01-01T00:00:00", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00+01:00", "2024-01-01T00:00:00.Z"])
+    @Test(arguments: [
+        "2024-01-01", "2024-01-01T00:00:00", "2024-13-01T00:00:00Z", "2024-01-01T00:00:00+01:00", "2024-01-01T00:00:00.Z",
+    ])
     func rejectsOtherForms(text: String) {
         #expect(EmulatorInstant(iso8601: text) == nil)
     }

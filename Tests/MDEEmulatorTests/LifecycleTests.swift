@@ -1,5 +1,5 @@
-import HummingbirdTesting
 import HTTPTypes
+import HummingbirdTesting
 import MDEEmulator
 import Testing
 
@@ -41,9 +41,13 @@ struct LifecycleTests {
             let token = try await client.token(configuration)
             let created = try decode(MachineAction.self, try await client.submit(token: token))
             clock.advance(by: .seconds(2))
-            #expect(try decode(MachineAction.self, try await client.get("/api/machineactions/\(created.id)", token: token)).status == "InProgress")
+            #expect(
+                try decode(MachineAction.self, try await client.get("/api/machineactions/\(created.id)", token: token)).status
+                    == "InProgress")
             clock.advance(by: .seconds(3))
-            #expect(try decode(MachineAction.self, try await client.get("/api/machineactions/\(created.id)", token: token)).status == "Succeeded")
+            #expect(
+                try decode(MachineAction.self, try await client.get("/api/machineactions/\(created.id)", token: token)).status
+                    == "Succeeded")
         }
     }
 
@@ -116,7 +120,10 @@ struct LifecycleTests {
             #expect(all.map(\.id) == [created.id])
             clock.advance(by: .seconds(5))
             #expect(try await client.get("/api/machineactions/\(created.id)", token: token).status == .ok)
-            #expect(try decode(MachineActionList.self, try await client.get("/api/machineactions", token: token)).value.map(\.id) == [created.id])
+            #expect(
+                try decode(MachineActionList.self, try await client.get("/api/machineactions", token: token)).value.map(\.id) == [
+                    created.id
+                ])
         }
     }
 }

@@ -20,7 +20,9 @@ struct ListTests {
     }
 
     static func list(_ client: some TestClientProtocol, token: String, _ query: String) async throws -> TestResponse {
-        let encoded = query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+"))) ?? query
+        let encoded =
+            query.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "+")))
+            ?? query
         return try await client.get("/api/machineactions\(encoded)", token: token)
     }
 
@@ -56,11 +58,16 @@ struct ListTests {
             #expect(try await matching("?$filter=MachineId eq '\(machines[1].uppercased())'") == [ids[1]])
             #expect(try await matching("?$filter=id eq '\(ids[2])'") == [ids[2]])
             #expect(try await matching("?$filter=id in ('\(ids[0])', '\(ids[3])')") == [ids[0], ids[3]])
-            #expect(try await matching("?$filter=type eq 'StopAndQuarantineFile' and requestor eq '\(configuration.requestor)'") == ids)
+            #expect(
+                try await matching("?$filter=type eq 'StopAndQuarantineFile' and requestor eq '\(configuration.requestor)'")
+                    == ids)
             #expect(try await matching("?$filter=creationDateTimeUtc ge 2026-01-01T00:00:10Z") == Array(ids[1...]))
             #expect(try await matching("?$filter=CreationDateTimeUtc gt 2026-01-01T00:00:10Z") == Array(ids[2...]))
             #expect(try await matching("?$filter=creationDateTimeUtc lt 2026-01-01T00:00:10.0000001Z") == Array(ids[...1]))
-            #expect(try await matching("?$filter=creationDateTimeUtc le 2026-01-01T00:00:00Z and machineId eq '\(machines[0])'") == [ids[0]])
+            #expect(
+                try await matching("?$filter=creationDateTimeUtc le 2026-01-01T00:00:00Z and machineId eq '\(machines[0])'") == [
+                    ids[0]
+                ])
             // Clock at 40 s: actions created at 0 s and 10 s are InProgress, those at 20 s and 30 s Pending.
             #expect(try await matching("?$filter=status eq 'Pending'") == Array(ids[2...]))
             #expect(try await matching("?$filter=status eq 'InProgress' and type eq 'StopAndQuarantineFile'") == Array(ids[...1]))

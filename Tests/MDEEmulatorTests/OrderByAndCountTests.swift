@@ -42,12 +42,21 @@ struct OrderByAndCountTests {
             let token = try await client.token(configuration)
             let ids = try await Self.seedFour(client, token: token, clock: clock)
             // Status sorts by name: InProgress (ids 0, 1) before Pending (ids 2, 3)
-            #expect(try await Self.ids(client, token: token, "?$orderby=status,creationDateTimeUtc desc") == [ids[1], ids[0], ids[3], ids[2]])
-            #expect(try await Self.ids(client, token: token, "?$orderby=Status desc, CreationDateTimeUtc asc") == [ids[2], ids[3], ids[0], ids[1]])
-            // Sorting happens before $skip and $top, and after $filter
-            #expect(try await Self.ids(client, token: token, "?$orderby=creationDateTimeUtc desc&$top=2&$skip=1") == [ids[2], ids[1]])
             #expect(
-                try await Self.ids(client, token: token, "?$filter=status eq 'Pending'&$orderby=creationDateTimeUtc desc") == [ids[3], ids[2]]
+                try await Self.ids(client, token: token, "?$orderby=status,creationDateTimeUtc desc") == [
+                    ids[1], ids[0], ids[3], ids[2],
+                ])
+            #expect(
+                try await Self.ids(client, token: token, "?$orderby=Status desc, CreationDateTimeUtc asc") == [
+                    ids[2], ids[3], ids[0], ids[1],
+                ])
+            // Sorting happens before $skip and $top, and after $filter
+            #expect(
+                try await Self.ids(client, token: token, "?$orderby=creationDateTimeUtc desc&$top=2&$skip=1") == [ids[2], ids[1]])
+            #expect(
+                try await Self.ids(client, token: token, "?$filter=status eq 'Pending'&$orderby=creationDateTimeUtc desc") == [
+                    ids[3], ids[2],
+                ]
             )
         }
     }
@@ -68,7 +77,8 @@ struct OrderByAndCountTests {
             let all = try decode(MachineActionList.self, try await ListTests.list(client, token: token, "?$count=true&$skip=3"))
             #expect(all.count == 4)
             #expect(all.value.count == 1)
-            let none = try decode(MachineActionList.self, try await ListTests.list(client, token: token, "?$filter=status eq 'Failed'&$count=true"))
+            let none = try decode(
+                MachineActionList.self, try await ListTests.list(client, token: token, "?$filter=status eq 'Failed'&$count=true"))
             #expect(none.count == 0)
             #expect(none.value.isEmpty)
             // Without $count=true there is no @odata.count
@@ -103,16 +113,18 @@ struct OrderByAndCountTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [
-        "?$orderby=color desc",
-        "?$orderby=lastUpdateDateTimeUtc desc",
-        "?$orderby=creationDateTimeUtc sideways",
-        "?$orderby=creationDateTimeUtc desc extra",
-        "?$orderby=",
-        "?$orderby=id,",
-        "?$orderby=id, ID desc",
-        "?$count=maybe",
-    ])
+    @Test(
+        .timeLimit(.minutes(1)),
+        arguments: [
+            "?$orderby=color desc",
+            "?$orderby=lastUpdateDateTimeUtc desc",
+            "?$orderby=creationDateTimeUtc sideways",
+            "?$orderby=creationDateTimeUtc desc extra",
+            "?$orderby=",
+            "?$orderby=id,",
+            "?$orderby=id, ID desc",
+            "?$count=maybe",
+        ])
     func malformedOrderByAndCountGet400ODataError(query: String) async throws {
         let configuration = Sample.configuration()
         try await makeEmulator(configuration).test(.live) { client in

@@ -1,5 +1,5 @@
-import HummingbirdTesting
 import HTTPTypes
+import HummingbirdTesting
 import MDEEmulator
 import Testing
 

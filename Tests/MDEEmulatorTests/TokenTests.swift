@@ -22,10 +22,12 @@ struct TokenTests {
     @Test func clientSecretOnV2GivesAnEntraShapedTokenWithReadableExpiry() async throws {
         let configuration = Sample.configuration()
         try await makeEmulator(configuration).test(.router) { client in
-            let response = try await client.tokenRequest(configuration, form: [
-                "grant_type": "client_credentials", "client_id": configuration.clientId,
-                "client_secret": configuration.clientSecret, "scope": Self.scope,
-            ])
+            let response = try await client.tokenRequest(
+                configuration,
+                form: [
+                    "grant_type": "client_credentials", "client_id": configuration.clientId,
+                    "client_secret": configuration.clientSecret, "scope": Self.scope,
+                ])
             #expect(response.status == .ok)
             #expect(try jsonKeys(response) == ["token_type", "expires_in", "ext_expires_in", "access_token"])
             let token = try decode(TokenResponse.self, response)
@@ -88,12 +90,15 @@ struct TokenTests {
         let path = "/\(configuration.tenantId)/oauth2/v2.0/token"
         try await makeEmulator(configuration).test(.router) { client in
             let exp = Sample.origin.timeIntervalSince1970 + 300
-            let good = Self.assertion(iss: configuration.clientId, sub: configuration.clientId, aud: "http://127.0.0.1:1\(path)", exp: exp)
-            let response = try await client.tokenRequest(configuration, form: [
-                "grant_type": "client_credentials", "client_id": configuration.clientId, "scope": Self.scope,
-                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion": good,
-            ])
+            let good = Self.assertion(
+                iss: configuration.clientId, sub: configuration.clientId, aud: "http://127.0.0.1:1\(path)", exp: exp)
+            let response = try await client.tokenRequest(
+                configuration,
+                form: [
+                    "grant_type": "client_credentials", "client_id": configuration.clientId, "scope": Self.scope,
+                    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    "client_assertion": good,
+                ])
             #expect(response.status == .ok)
         }
     }
@@ -110,11 +115,13 @@ struct TokenTests {
                 exp: flaw == "exp" ? now - 1 : now + 300
             )
             if flaw == "structure" { assertion = "only.two" }
-            let response = try await client.tokenRequest(configuration, form: [
-                "grant_type": "client_credentials", "client_id": configuration.clientId, "scope": Self.scope,
-                "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-                "client_assertion": assertion,
-            ])
+            let response = try await client.tokenRequest(
+                configuration,
+                form: [
+                    "grant_type": "client_credentials", "client_id": configuration.clientId, "scope": Self.scope,
+                    "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                    "client_assertion": assertion,
+                ])
             #expect(response.status == .unauthorized)
             #expect(try decode(EntraErrorBody.self, response).error == "invalid_client")
         }

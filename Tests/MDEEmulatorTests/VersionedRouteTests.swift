@@ -35,9 +35,12 @@ struct VersionedRouteTests {
             #expect(listed.value.map(\.id) == [action.id])
             #expect(listed.odataContext.hasSuffix("/api/v1.0/$metadata#MachineActions"))
             // Cancel under v1.0; the unversioned route sees it
-            let cancelled = try await client.post("/api/v1.0/machineactions/\(action.id)/cancel", token: token, json: #"{"Comment":"undo"}"#)
+            let cancelled = try await client.post(
+                "/api/v1.0/machineactions/\(action.id)/cancel", token: token, json: #"{"Comment":"undo"}"#)
             #expect(cancelled.status == .ok)
-            #expect(try decode(MachineAction.self, try await client.get("/api/machineactions/\(action.id)", token: token)).status == "Cancelled")
+            #expect(
+                try decode(MachineAction.self, try await client.get("/api/machineactions/\(action.id)", token: token)).status
+                    == "Cancelled")
             // Versioned calls are journaled with their API bucket
             let journal = try decode([JournalEntry].self, try await client.get("/_emulator/journal", token: nil))
             let versioned = journal.filter { $0.path.hasPrefix("/api/v1.0/") }
@@ -58,7 +61,8 @@ struct VersionedRouteTests {
             let link = try #require(first.nextLink.flatMap(URL.init(string:)))
             #expect(link.path == "/api/v1.0/machineactions")
             let second = try decode(
-                MachineActionList.self, try await client.get(link.path + "?" + (link.query(percentEncoded: true) ?? ""), token: token)
+                MachineActionList.self,
+                try await client.get(link.path + "?" + (link.query(percentEncoded: true) ?? ""), token: token)
             )
             #expect(second.value.map(\.id) == [ids[1]])
         }

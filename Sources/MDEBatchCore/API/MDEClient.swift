@@ -93,7 +93,9 @@ public struct MDEClient: Sendable {
         do {
             response = try await transport.send(request, timeout: requestTimeout)
         } catch let error as TransportError {
-            logger.debug("MDE request got no response", metadata: ["http.method": "\(method)", "http.path": "\(path)", "error": "\(error)"])
+            logger.debug(
+                "MDE request got no response",
+                metadata: ["http.method": "\(method)", "http.path": "\(path)", "error": "\(error)"])
             switch error {
             case .timeout: return .failure(CallFailure(kind: .timeout))
             case .connection(let reason): return .failure(CallFailure(kind: .connection(reason)))
@@ -101,7 +103,9 @@ public struct MDEClient: Sendable {
             case .invalidRequest: return .failure(CallFailure(kind: .connection(error.description)))
             }
         }
-        logger.debug("MDE request answered", metadata: ["http.method": "\(method)", "http.path": "\(path)", "http.status": "\(response.status)"])
+        logger.debug(
+            "MDE request answered",
+            metadata: ["http.method": "\(method)", "http.path": "\(path)", "http.status": "\(response.status)"])
         return interpret(response)
     }
 
@@ -127,18 +131,22 @@ public struct MDEClient: Sendable {
             do {
                 return .success(try JSONDecoder().decode(Value.self, from: response.body), status: response.status)
             } catch {
-                return .failure(CallFailure(
-                    kind: .invalidResponse("HTTP \(response.status) with a body that is not a \(Value.self): \(Self.describe(error))")))
+                return .failure(
+                    CallFailure(
+                        kind: .invalidResponse(
+                            "HTTP \(response.status) with a body that is not a \(Value.self): \(Self.describe(error))")))
             }
         }
         let retryAfter = response.headers["Retry-After"].flatMap { RetryAfter.parse($0, now: clock.now) }
         if let error = APIErrorBody.decode(from: response.body) {
-            return .failure(CallFailure(
-                kind: .http(status: response.status), code: error.code, message: error.message,
-                target: error.target, retryAfter: retryAfter))
+            return .failure(
+                CallFailure(
+                    kind: .http(status: response.status), code: error.code, message: error.message,
+                    target: error.target, retryAfter: retryAfter))
         }
-        return .failure(CallFailure(
-            kind: .http(status: response.status), message: Self.snippet(of: response.body), retryAfter: retryAfter))
+        return .failure(
+            CallFailure(
+                kind: .http(status: response.status), message: Self.snippet(of: response.body), retryAfter: retryAfter))
     }
 
     // MARK: - Encoding helpers
@@ -165,7 +173,7 @@ public struct MDEClient: Sendable {
 
     private static var unreserved: CharacterSet {
         CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     }
 
     /// Percent-encodes a path segment (everything but unreserved characters).

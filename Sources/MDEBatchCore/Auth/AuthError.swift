@@ -60,7 +60,8 @@ public enum AuthError: Error, Sendable, Equatable, CustomStringConvertible {
         case .certificateUnreadable(let path, let reason):
             return "The certificate file '\(path)' cannot be read: \(reason)."
         case .certificateInvalid(let path, let reason):
-            return "The certificate file '\(path)' is not usable: \(reason). It must hold a PEM certificate and an unencrypted RSA private key."
+            return
+                "The certificate file '\(path)' is not usable: \(reason). It must hold a PEM certificate and an unencrypted RSA private key."
         case .invalidAuthority(let text):
             return "The login authority '\(text)' is not an https URL such as https://login.microsoftonline.com."
         case .tokenRequestFailed(let status, let code, let description):

@@ -39,9 +39,10 @@ public enum ClientAssertion {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let header = try encoder.encode(Header(x5t: certificate.sha1Thumbprint))
-        let claims = try encoder.encode(Claims(
-            aud: audience, iss: clientId, sub: clientId, jti: id.uuidString.lowercased(),
-            nbf: issued, iat: issued, exp: issued + Int(lifetime)))
+        let claims = try encoder.encode(
+            Claims(
+                aud: audience, iss: clientId, sub: clientId, jti: id.uuidString.lowercased(),
+                nbf: issued, iat: issued, exp: issued + Int(lifetime)))
         let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(claims)
         let signature = try certificate.privateKey.signature(
             for: Data(signingInput.utf8), padding: .insecurePKCS1v1_5)

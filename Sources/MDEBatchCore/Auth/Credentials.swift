@@ -43,7 +43,8 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         guard let tenantId else { return nil }
         var base = authority.absoluteString
         while base.hasSuffix("/") { base.removeLast() }
-        let tenant = tenantId.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
+        let tenant = tenantId.addingPercentEncoding(
+            withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/")))
         return URL(string: "\(base)/\(tenant ?? tenantId)/oauth2/v2.0/token")
     }
 
@@ -52,7 +53,8 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         case .accessToken(let token):
             return "static \(token) from MDE_ACCESS_TOKEN"
         case .clientSecret:
-            return "client secret <redacted> for client \(clientId ?? "?") in tenant \(tenantId ?? "?") via \(authority.absoluteString)"
+            return
+                "client secret <redacted> for client \(clientId ?? "?") in tenant \(tenantId ?? "?") via \(authority.absoluteString)"
         case .clientCertificate(let certificate):
             return "\(certificate) for client \(clientId ?? "?") in tenant \(tenantId ?? "?") via \(authority.absoluteString)"
         }
@@ -155,7 +157,8 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible {
         } catch {
             let code = (error as? CocoaError)?.code
             let reason =
-                code == .fileReadNoSuchFile ? "no such file"
+                code == .fileReadNoSuchFile
+                ? "no such file"
                 : code == .fileReadNoPermission ? "permission denied" : "it could not be opened"
             throw .secretFileUnreadable(variable: variable, path: path, reason: reason)
         }

@@ -31,8 +31,9 @@ public struct StaticToken: Sendable, Hashable, CustomStringConvertible {
         guard let payload = Base64URL.decode(parts[1]),
             let json = try? JSONSerialization.jsonObject(with: payload) as? [String: Any]
         else { throw .malformedAccessToken(reason: "its payload is not base64url JSON") }
-        guard let exp = (json["exp"] as? Double) ?? (json["exp"] as? Int).map(Double.init)
-            ?? (json["exp"] as? NSNumber)?.doubleValue
+        guard
+            let exp = (json["exp"] as? Double) ?? (json["exp"] as? Int).map(Double.init)
+                ?? (json["exp"] as? NSNumber)?.doubleValue
         else {
             throw .malformedAccessToken(reason: "it has no numeric exp claim")
         }

@@ -153,7 +153,7 @@ public actor TokenProvider {
 
     private static var formAllowed: CharacterSet {
         CharacterSet(
-        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
     }
 
     private static func formEncode(_ text: String) -> String {

@@ -150,8 +150,10 @@ public struct MeteredCall: Sendable {
             stop.stop(.apiUnreachable("\(verdict.transportFailures) requests in a row failed: \(failure)"))
         }
         guard verdict.authStop else { return false }
-        stop.stop(.authentication(
-            "the first 5 requests were all refused with 401/403; check the app's permissions (Machine.StopAndQuarantine) and the tenant"))
+        stop.stop(
+            .authentication(
+                "the first 5 requests were all refused with 401/403; check the app's permissions (Machine.StopAndQuarantine) and the tenant"
+            ))
         // The refusal is about the credentials, not the rows: fixing them and resuming sends these.
         try store.returnRefusedRows(verdict.refusedRows)
         return true

@@ -103,10 +103,12 @@ public struct ActionIdReader: Sendable {
             let location = RowLocation(source: path, line: line)
             switch raw {
             case .cells(let id, let machine, let sha1):
-                try onRow(ActionIdRow(
-                    location: location, actionId: String(decoding: id, as: UTF8.self).trimmingASCIIWhitespace(),
-                    machineId: found.machineId == nil ? "" : String(decoding: machine, as: UTF8.self).trimmingASCIIWhitespace(),
-                    sha1: sha1.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace() } ?? "", problem: nil))
+                try onRow(
+                    ActionIdRow(
+                        location: location, actionId: String(decoding: id, as: UTF8.self).trimmingASCIIWhitespace(),
+                        machineId: found.machineId == nil
+                            ? "" : String(decoding: machine, as: UTF8.self).trimmingASCIIWhitespace(),
+                        sha1: sha1.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace() } ?? "", problem: nil))
             case .rejected(_, let message, _, _, _):
                 try onRow(ActionIdRow(location: location, actionId: "", machineId: "", sha1: "", problem: message))
             }
@@ -162,9 +164,10 @@ public struct ActionIdReader: Sendable {
         for (line, value) in objects {
             let location = RowLocation(source: path, line: line)
             guard let object = value as? [String: Any] else {
-                try onRow(ActionIdRow(
-                    location: location, actionId: "", machineId: "", sha1: "",
-                    problem: value == nil ? "the \(what) is not valid JSON" : "the \(what) is not a JSON object"))
+                try onRow(
+                    ActionIdRow(
+                        location: location, actionId: "", machineId: "", sha1: "",
+                        problem: value == nil ? "the \(what) is not valid JSON" : "the \(what) is not a JSON object"))
                 continue
             }
             let keys = object.keys.sorted()
@@ -183,15 +186,17 @@ public struct ActionIdReader: Sendable {
                 continue
             }
             guard let id = raw as? String else {
-                try onRow(ActionIdRow(
-                    location: location, actionId: "", machineId: "", sha1: "",
-                    problem: "\"\(keys[index])\" is not a string; put the value in quotes"))
+                try onRow(
+                    ActionIdRow(
+                        location: location, actionId: "", machineId: "", sha1: "",
+                        problem: "\"\(keys[index])\" is not a string; put the value in quotes"))
                 continue
             }
-            try onRow(ActionIdRow(
-                location: location, actionId: id.trimmingASCIIWhitespace(),
-                machineId: string(found.machineId)?.trimmingASCIIWhitespace() ?? "",
-                sha1: string(found.sha1)?.trimmingASCIIWhitespace() ?? "", problem: nil))
+            try onRow(
+                ActionIdRow(
+                    location: location, actionId: id.trimmingASCIIWhitespace(),
+                    machineId: string(found.machineId)?.trimmingASCIIWhitespace() ?? "",
+                    sha1: string(found.sha1)?.trimmingASCIIWhitespace() ?? "", problem: nil))
         }
     }
 }

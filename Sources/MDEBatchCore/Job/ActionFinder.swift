@@ -29,7 +29,9 @@ struct ActionFinder: Sendable {
             } settle: { result, _ in
                 switch result {
                 case .success(let list, let status):
-                    return (CallRecord(outcome: list.value.isEmpty ? .lookupNotFound : .lookupFound, httpStatus: status), .unchanged)
+                    return (
+                        CallRecord(outcome: list.value.isEmpty ? .lookupNotFound : .lookupFound, httpStatus: status), .unchanged
+                    )
                 case .failure(let failure):
                     return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
                 }

@@ -34,9 +34,10 @@ public struct CancelJob: RunnableJob {
         clock: any WallClock, settings: JobSettings, stop: StopController, logger: Logger,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) throws {
-        try self.init(context: JobContext(
-            job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
-            logger: logger, random: random))
+        try self.init(
+            context: JobContext(
+                job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
+                logger: logger, random: random))
     }
 
     public var job: JobRecord { context.job }
@@ -64,7 +65,8 @@ public struct CancelJob: RunnableJob {
         }
         guard let row = try context.store.row(id: row.id), row.state == .pending else { return }
         if row.attempts >= context.settings.retry.maxAttempts {
-            try context.store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: .gaveUp), update: .failed)
+            try context.store.updateRow(
+                row.id, now: context.clock.now, call: CallRecord(row: row, outcome: .gaveUp), update: .failed)
             return
         }
         try await send(row, target: target)

@@ -41,7 +41,6 @@ public struct CancelJobOptions: Sendable, Hashable, Codable {
         self = try JSONDecoder().decode(Self.self, from: Data(job.options.utf8))
     }
 
-
 }
 
 /// Problems with what a cancel job is asked to cancel.
@@ -52,7 +51,8 @@ public enum CancelJobError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notAQuarantineJob(let id):
-            return "Job \(id) is a cancel job; give the quarantine job whose actions to cancel (see mdebatch jobs), or resume it with mdebatch resume \(id)."
+            return
+                "Job \(id) is a cancel job; give the quarantine job whose actions to cancel (see mdebatch jobs), or resume it with mdebatch resume \(id)."
         }
     }
 }
@@ -93,9 +93,10 @@ public enum CancelJobIngest {
                 guard let actionId = row.actionId else { continue }
                 hasher.update(data: Data((actionId + "\n").utf8))
                 let location = RowLocation(source: row.source, line: row.line)
-                try inserter.insert(newRow(
-                    location: location, actionId: actionId, machineId: row.machineId, sha1: row.sha1, options: options,
-                    firstAt: &first))
+                try inserter.insert(
+                    newRow(
+                        location: location, actionId: actionId, machineId: row.machineId, sha1: row.sha1, options: options,
+                        firstAt: &first))
             }
             return hasher.finalize().map { String(format: "%02x", $0) }.joined()
         }
@@ -124,10 +125,11 @@ public enum CancelJobIngest {
             do {
                 return try reader.read(path: path) { row in
                     if let problem = row.problem {
-                        try inserter.insert(NewRow(
-                            source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
-                            comment: options.comment, state: .invalid, errorCode: RejectionReason.malformedRow.rawValue,
-                            errorMessage: problem))
+                        try inserter.insert(
+                            NewRow(
+                                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                                comment: options.comment, state: .invalid, errorCode: RejectionReason.malformedRow.rawValue,
+                                errorMessage: problem))
                         return
                     }
                     if row.actionId.isEmpty {
@@ -135,15 +137,20 @@ public enum CancelJobIngest {
                         return
                     }
                     guard let actionId = row.normalizedActionId else {
-                        try inserter.insert(NewRow(
-                            source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
-                            comment: options.comment, state: .invalid, errorCode: "invalid-action-id",
-                            errorMessage: "\(row.location): '\(row.actionId.prefix(80))' is not a machine action id (a GUID such as 988cc94e-7a8f-4b28-ab65-54970c5d5018)"))
+                        try inserter.insert(
+                            NewRow(
+                                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                                comment: options.comment, state: .invalid, errorCode: "invalid-action-id",
+                                errorMessage:
+                                    "\(row.location): '\(row.actionId.prefix(80))' is not a machine action id (a GUID such as 988cc94e-7a8f-4b28-ab65-54970c5d5018)"
+                            ))
                         return
                     }
-                    try inserter.insert(newRow(
-                        location: row.location, actionId: actionId, machineId: row.machineId, sha1: row.sha1, options: options,
-                        firstAt: &first))
+                    try inserter.insert(
+                        newRow(
+                            location: row.location, actionId: actionId, machineId: row.machineId, sha1: row.sha1,
+                            options: options,
+                            firstAt: &first))
                 }
             } catch let error as InputError {
                 fileErrors.append(error)
@@ -151,7 +158,8 @@ public enum CancelJobIngest {
             }
         }
         if try needsNewJob(creation, options: options, store: store) {
-            return try fromReport(path: path, options: options, target: target, pacing: pacing, store: store, now: now, anew: true)
+            return try fromReport(
+                path: path, options: options, target: target, pacing: pacing, store: store, now: now, anew: true)
         }
         var result = Result(creation: creation, fileErrors: fileErrors, withoutActionId: withoutActionId)
         try finish(&result, options: options, store: store, now: now)

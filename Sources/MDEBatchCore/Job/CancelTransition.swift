@@ -12,14 +12,23 @@ enum CancelTransition {
         switch result {
         case .success(let action, let status):
             // Cancel races with completion: the outcome is the status read back.
-            return (CallRecord(outcome: .cancelAccepted, httpStatus: status), .accepted(actionStatus: action.status?.wireValue, readAt: now), true)
+            return (
+                CallRecord(outcome: .cancelAccepted, httpStatus: status),
+                .accepted(actionStatus: action.status?.wireValue, readAt: now), true
+            )
         case .failure(let failure):
             let record = { (outcome: CallOutcome) in CallRecord(failure: failure, outcome: outcome) }
             switch failure.category {
             case .rateLimited:
-                return (record(.rateLimited), .row(.retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true)), false)
+                return (
+                    record(.rateLimited),
+                    .row(.retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true)), false
+                )
             case .inDoubt:
-                return (record(.inDoubt), .row(.retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false)), false)
+                return (
+                    record(.inDoubt),
+                    .row(.retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false)), false
+                )
             case .unauthorized:
                 return (record(.unauthorized), .row(.failed), false)
             case .notFound:
@@ -67,26 +76,37 @@ enum CancelTransition {
                 let ours = accepted || (read == .cancelled && sameComment(action.cancellationComment, comment))
                 var note: String?
                 if accepted && read != .cancelled {
-                    note = "the cancel was accepted, but the action had already ended \(read.wireValue) (cancel raced with completion)"
+                    note =
+                        "the cancel was accepted, but the action had already ended \(read.wireValue) (cancel raced with completion)"
                 } else if !ours, row.httpStatus == 400 {
                     note = "already final (\(read.wireValue)) when the cancel was sent"
                 } else if !ours, read == .cancelled {
                     note = "already cancelled by \(action.cancellationRequestor ?? "someone else")"
                 }
-                return .record(CallRecord(outcome: .readBack, httpStatus: status), .final(actionStatus: read.wireValue, cancelledByUs: ours, note: note))
+                return .record(
+                    CallRecord(outcome: .readBack, httpStatus: status),
+                    .final(actionStatus: read.wireValue, cancelledByUs: ours, note: note))
             }
             if accepted { return waitOrGiveUp(read.wireValue, CallRecord(outcome: .readBackOpen, httpStatus: status), nil) }
             if row.httpStatus == 400 {
                 // The API refused the cancel, yet the action is open: the 400 was about something else.
                 return .record(CallRecord(row: row, outcome: .readBackOpen), .row(.failed))
             }
-            return .cancel(CallRecord(outcome: .readBackOpen, httpStatus: status), .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
+            return .cancel(
+                CallRecord(outcome: .readBackOpen, httpStatus: status),
+                .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
         case .failure(let failure):
             let call = CallRecord(failure: failure, outcome: .readBackFailed)
-            if failure.category == .notFound && !accepted { return .record(CallRecord(failure: failure, outcome: .notFound), .notFound) }
+            if failure.category == .notFound && !accepted {
+                return .record(CallRecord(failure: failure, outcome: .notFound), .notFound)
+            }
             if stopping { return .record(call, .unchanged) }
             if accepted { return waitOrGiveUp(nil, call, failure) }
-            return .record(call, .row(.retry(at: now.addingTimeInterval(delay(max(row.attempts, 1), failure)), inDoubt: true, refundAttempt: false)))
+            return .record(
+                call,
+                .row(
+                    .retry(at: now.addingTimeInterval(delay(max(row.attempts, 1), failure)), inDoubt: true, refundAttempt: false))
+            )
         }
     }
 

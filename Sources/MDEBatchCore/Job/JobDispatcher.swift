@@ -40,7 +40,9 @@ struct JobDispatcher: Sendable {
         }
         let reclaimed = try store.reclaimSendingRows(jobId: jobId)
         if reclaimed > 0 {
-            logger.info("rows left sending by an earlier run will be looked up first", metadata: ["job.id": "\(jobId)", "rows": "\(reclaimed)"])
+            logger.info(
+                "rows left sending by an earlier run will be looked up first",
+                metadata: ["job.id": "\(jobId)", "rows": "\(reclaimed)"])
         }
         try store.setJobState(jobId, .running, now: clock.now)
 

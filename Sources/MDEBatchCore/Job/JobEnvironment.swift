@@ -48,9 +48,10 @@ public struct JobEnvironment: Sendable {
                 baseURL: connection.baseURL, transport: transport, tokens: tokens,
                 requestTimeout: connection.requestTimeout, userAgent: "mdebatch/\(MDEBatchVersion.current)",
                 clock: clock, logger: logger)
-            return try await body(JobEnvironment(
-                client: client, tokens: tokens, target: target,
-                ledgerKey: ledgerKey(target: target, credentials: credentials)))
+            return try await body(
+                JobEnvironment(
+                    client: client, tokens: tokens, target: target,
+                    ledgerKey: ledgerKey(target: target, credentials: credentials)))
         }
     }
 }

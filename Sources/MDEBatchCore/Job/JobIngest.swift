@@ -39,7 +39,8 @@ public enum JobIngest {
         _ sources: [InputSource], names: [String], options: QuarantineJobOptions, target: JobTarget?,
         pacing: JobPacing = .defaults, store: StateStore, now: Date
     ) throws -> Result {
-        var result = try find(sources, options: options, target: target, store: store)
+        var result =
+            try find(sources, options: options, target: target, store: store)
             ?? create(sources, names: names, options: options, target: target, pacing: pacing, store: store, now: now)
         if case .existing(var job) = result.creation {
             let stored = (try? JSONDecoder().decode(QuarantineJobOptions.self, from: Data(job.options.utf8)))
@@ -63,7 +64,9 @@ public enum JobIngest {
     }
 
     /// Finds the job of these files without parsing them, by their bytes.
-    private static func find(_ sources: [InputSource], options: QuarantineJobOptions, target: JobTarget?, store: StateStore) throws -> Result? {
+    private static func find(_ sources: [InputSource], options: QuarantineJobOptions, target: JobTarget?, store: StateStore)
+        throws -> Result?
+    {
         // Files can be recognized by their bytes before anything is parsed: a re-run of a
         // million-row job resumes at once instead of ingesting (and rolling back) again.
         let paths = sources.compactMap { source -> String? in
@@ -72,7 +75,8 @@ public enum JobIngest {
         }
         if paths.count == sources.count, let content = IngestPipeline.fingerprint(ofFiles: paths),
             let job = try store.job(
-                kind: .quarantine, fingerprint: StateStore.fingerprint(kind: .quarantine, content: content), targetKey: target?.key,
+                kind: .quarantine, fingerprint: StateStore.fingerprint(kind: .quarantine, content: content),
+                targetKey: target?.key,
                 options: options.canonicalJSON)
         {
             return Result(creation: .existing(job), summary: try store.ingestSummary(jobId: job.id, fingerprint: content))

@@ -48,8 +48,8 @@ public final class JobLock: Sendable {
             lock.l_start = Self.byte(for: jobId)
             lock.l_len = 1
             lock.l_pid = 0
-            let F_OFD_SETLK: Int32 = 37
-            guard fcntl(fd, F_OFD_SETLK, &lock) == 0 else {
+            let ofdSetLock: Int32 = 37  // F_OFD_SETLK, which Glibc does not export
+            guard fcntl(fd, ofdSetLock, &lock) == 0 else {
                 close(fd)
                 throw JobLockError.busy(jobId: jobId)
             }

@@ -62,7 +62,8 @@ public struct JobRunner: Sendable {
         let context = JobContext(
             job: job, store: store, client: environment.client, tokens: environment.tokens, gate: gate, clock: clock,
             settings: settings, stop: stop, logger: logger)
-        let runnable: any RunnableJob = job.kind == .quarantine ? QuarantineJob(context: context) : try CancelJob(context: context)
+        let runnable: any RunnableJob =
+            job.kind == .quarantine ? QuarantineJob(context: context) : try CancelJob(context: context)
         let onProgress = onProgress
         let interval = progressInterval
         let outcome = try await withThrowingTaskGroup(of: JobOutcome?.self) { group in

@@ -25,9 +25,10 @@ public struct QuarantineJob: RunnableJob {
         clock: any WallClock, settings: JobSettings, stop: StopController, logger: Logger,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }
     ) {
-        self.init(context: JobContext(
-            job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
-            logger: logger, random: random))
+        self.init(
+            context: JobContext(
+                job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
+                logger: logger, random: random))
     }
 
     public var job: JobRecord { context.job }
@@ -86,7 +87,8 @@ public struct QuarantineJob: RunnableJob {
             result, row: row, sentAt: sentAt, visibilityDelay: settings.visibilityDelay, stopping: context.stop.isStopping,
             now: now, backoff: { context.backoff(afterAttempt: row.attempts, failure: $0) })
         if case .found(let action) = result {
-            context.logger.info("in-doubt send found its action", metadata: ["row.line": "\(row.line)", "action.id": "\(action.id)"])
+            context.logger.info(
+                "in-doubt send found its action", metadata: ["row.line": "\(row.line)", "action.id": "\(action.id)"])
         }
         switch transition {
         case .record(let call, let update):

@@ -28,9 +28,14 @@ enum QuarantineTransition {
             let record = { (outcome: CallOutcome) in CallRecord(failure: failure, outcome: outcome) }
             switch failure.category {
             case .rateLimited:
-                return (record(.rateLimited), .retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true))
+                return (
+                    record(.rateLimited),
+                    .retry(at: now.addingTimeInterval(failure.retryAfter ?? 60), inDoubt: false, refundAttempt: true)
+                )
             case .inDoubt:
-                return (record(.inDoubt), .retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false))
+                return (
+                    record(.inDoubt), .retry(at: now.addingTimeInterval(backoff(failure)), inDoubt: true, refundAttempt: false)
+                )
             case .alreadyPending:
                 // The pending action is looked up and adopted next.
                 return (record(.alreadyPending), .retry(at: now, inDoubt: false, refundAttempt: false))
@@ -56,7 +61,8 @@ enum QuarantineTransition {
         case .notFound:
             let visibleBy = sentAt.addingTimeInterval(visibilityDelay)
             guard now >= visibleBy else {
-                return .record(CallRecord(row: row, outcome: .notYetVisible), .retry(at: visibleBy, inDoubt: true, refundAttempt: false))
+                return .record(
+                    CallRecord(row: row, outcome: .notYetVisible), .retry(at: visibleBy, inDoubt: true, refundAttempt: false))
             }
             return .send
         case .unavailable(let failure):
@@ -87,7 +93,9 @@ enum QuarantineTransition {
                 .submitted(actionId: same.id, actionStatus: same.status?.wireValue, adopted: true)
             )
         }
-        let blockers = open.filter { ($0.type ?? "StopAndQuarantineFile").caseInsensitiveCompare("StopAndQuarantineFile") == .orderedSame }
+        let blockers = open.filter {
+            ($0.type ?? "StopAndQuarantineFile").caseInsensitiveCompare("StopAndQuarantineFile") == .orderedSame
+        }
         if let blocker = blockers.min(by: { ($0.creationDateTimeUtc ?? now) < ($1.creationDateTimeUtc ?? now) }) {
             return (
                 CallRecord(row: row, outcome: .deviceBusy),

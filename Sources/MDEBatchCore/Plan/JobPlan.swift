@@ -133,7 +133,8 @@ extension JobPacing {
     /// writes the same file.
     public static func absolutePath(_ path: String) -> String {
         if path.hasPrefix("/") || path == "-" { return path }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL.path
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(path).standardizedFileURL
+            .path
     }
 
     /// Where the CSV report of `jobId` goes.

@@ -23,7 +23,8 @@ public struct JobTarget: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The embedded emulator's API base: no real run can have it.
     public static let emulatorBase = "emulator"
 
-    public init(apiBase: String, tenant: String, audience: String? = nil, cloud: CloudPreset = .public, authority: String? = nil) {
+    public init(apiBase: String, tenant: String, audience: String? = nil, cloud: CloudPreset = .public, authority: String? = nil)
+    {
         self.apiBase = Self.normalize(apiBase)
         self.tenant = tenant.lowercased()
         self.audience = audience
@@ -41,7 +42,8 @@ public struct JobTarget: Codable, Sendable, Hashable, CustomStringConvertible {
         switch credentials.method {
         case .accessToken(let token):
             self.init(
-                apiBase: baseURL.absoluteString, tenant: token.tenantId ?? token.audience.map { "token-aud:\($0)" } ?? "opaque-token",
+                apiBase: baseURL.absoluteString,
+                tenant: token.tenantId ?? token.audience.map { "token-aud:\($0)" } ?? "opaque-token",
                 audience: token.audience, cloud: cloud, authority: nil)
         default:
             let authority = credentials.authority.absoluteString

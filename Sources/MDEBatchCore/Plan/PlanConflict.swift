@@ -16,7 +16,8 @@ public struct PlanDifference: Sendable, Hashable {
         var differences: [PlanDifference] = []
         body { option, mine, theirs in
             if mine != theirs {
-                differences.append(PlanDifference(option: option, jobValue: mine ?? "(not given)", given: theirs ?? "(not given)"))
+                differences.append(
+                    PlanDifference(option: option, jobValue: mine ?? "(not given)", given: theirs ?? "(not given)"))
             }
         }
         return differences
@@ -35,7 +36,8 @@ public enum PlanConflict: Error, Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .whatIsSent(let jobId, let differences):
             let lines = differences.map { "  \($0.option): the job's \($0.jobValue), given \($0.given)" }
-            return (["Job \(jobId) was created with other options that decide what it sends; nothing was sent."] + lines
+            return
+                (["Job \(jobId) was created with other options that decide what it sends; nothing was sent."] + lines
                 + ["What a job sends is fixed when it is created: resume it as it was with `mdebatch resume \(jobId)`."])
                 .joined(separator: "\n")
         case .target(let jobId, let job, let given):

@@ -37,7 +37,8 @@ public struct CSVReportWriter: Sendable {
 
     func line(for row: RowRecord) -> String {
         let cells: [String?] = [
-            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome.rawValue, row.reportedActionId,
+            row.jobId, row.source, String(row.line), row.machineId, row.sha1, row.comment, row.outcome.rawValue,
+            row.reportedActionId,
             row.actionStatus, row.httpStatus.map(String.init), row.errorCode, row.errorMessage, String(row.attempts),
             row.firstSentAt.map(ReportTime.format), row.submittedAt.map(ReportTime.format), row.cancelStatus,
         ]
@@ -97,6 +98,8 @@ extension RowRecord {
 /// UTC ISO-8601 times for reports.
 public enum ReportTime {
     public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: true).timeSeparator(.colon)
+                .timeZone(separator: .omitted))
     }
 }

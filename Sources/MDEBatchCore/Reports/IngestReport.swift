@@ -45,12 +45,16 @@ public struct IngestReport: Sendable {
         lines.append(row(summary.duplicateCount, "duplicate (same machine and SHA-1 as an earlier row; skipped)"))
         let invalid = summary.invalidCounts.values.reduce(0, +)
         lines.append(row(invalid, "invalid"))
-        for (reason, count) in summary.invalidCounts.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key.rawValue < $1.key.rawValue) }) {
-            lines.append("      " + String(repeating: " ", count: max(0, width - String(count).count)) + "\(count) \(reason.rawValue)")
+        for (reason, count) in summary.invalidCounts.sorted(by: {
+            $0.value > $1.value || ($0.value == $1.value && $0.key.rawValue < $1.key.rawValue)
+        }) {
+            lines.append(
+                "      " + String(repeating: " ", count: max(0, width - String(count).count)) + "\(count) \(reason.rawValue)")
         }
         if !rejected.isEmpty {
             lines.append("")
-            let shown = invalid + summary.duplicateCount > rejected.count ? "First \(rejected.count) rejected rows" : "Rejected rows"
+            let shown =
+                invalid + summary.duplicateCount > rejected.count ? "First \(rejected.count) rejected rows" : "Rejected rows"
             lines.append("\(shown):")
             for item in rejected {
                 lines.append("  \(item.location)  \(item.code): \(item.message)")

@@ -23,7 +23,8 @@ public struct JobsTable: Sendable {
                     job.kind.rawValue.padding(toLength: 11, withPad: " ", startingAt: 0),
                     job.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
                     created.padding(toLength: 21, withPad: " ", startingAt: 0),
-                    String(job.rowCount).leftPadded(6), String(submitted).leftPadded(10), String(counts[.failed] + counts[.notFound]).leftPadded(7),
+                    String(job.rowCount).leftPadded(6), String(submitted).leftPadded(10),
+                    String(counts[.failed] + counts[.notFound]).leftPadded(7),
                     String(open).leftPadded(5), job.inputs.joined(separator: ", "),
                 ].joined(separator: " "))
         }

@@ -46,7 +46,9 @@ public struct MarkdownReportWriter: Sendable {
         out.append("- **Created:** \(job.createdAt)")
         if let tenant = job.tenant { out.append("- **Tenant:** `\(Self.inline(tenant))`") }
         if let base = job.apiBase { out.append("- **API:** \(Self.inline(base))") }
-        out.append("- **Action statuses as of:** " + (summary.lastStatusRefresh.map { "\($0) (last `status --refresh`)" } ?? "submission (never refreshed)"))
+        out.append(
+            "- **Action statuses as of:** "
+                + (summary.lastStatusRefresh.map { "\($0) (last `status --refresh`)" } ?? "submission (never refreshed)"))
         out.append("- **Report generated:** \(summary.generatedAt)")
         out.append("")
 
@@ -65,11 +67,15 @@ public struct MarkdownReportWriter: Sendable {
         } else {
             out.append("| Action status | Actions |")
             out.append("| --- | ---: |")
-            for (key, n) in Self.ordered(summary.actionStatuses, by: Self.statusOrder) { out.append("| \(Self.cell(key)) | \(n) |") }
+            for (key, n) in Self.ordered(summary.actionStatuses, by: Self.statusOrder) {
+                out.append("| \(Self.cell(key)) | \(n) |")
+            }
             let unread = summary.trackedActions - summary.actionStatuses.values.reduce(0, +)
             if unread > 0 { out.append("| (not read yet) | \(unread) |") }
             out.append("")
-            out.append("\(summary.openActions) of \(summary.trackedActions) actions are open (Pending or InProgress), \(summary.finalActions) are final.")
+            out.append(
+                "\(summary.openActions) of \(summary.trackedActions) actions are open (Pending or InProgress), \(summary.finalActions) are final."
+            )
         }
         out.append("")
 
@@ -81,13 +87,16 @@ public struct MarkdownReportWriter: Sendable {
             out.append("")
         }
         for group in failures {
-            out.append("### `\(Self.inline(group.errorCode ?? "(no code)"))`: \(group.count) \(group.key) row\(group.count == 1 ? "" : "s")")
+            out.append(
+                "### `\(Self.inline(group.errorCode ?? "(no code)"))`: \(group.count) \(group.key) row\(group.count == 1 ? "" : "s")"
+            )
             out.append("")
             out.append("| File:line | Machine | HTTP | Message |")
             out.append("| --- | --- | --- | --- |")
             for row in group.examples {
                 out.append(
-                    "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.machineId)) | \(row.httpStatus.map(String.init) ?? "") | \(Self.cell(row.errorMessage ?? "")) |")
+                    "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.machineId)) | \(row.httpStatus.map(String.init) ?? "") | \(Self.cell(row.errorMessage ?? "")) |"
+                )
             }
             if group.count > group.examples.count {
                 out.append("")
@@ -107,7 +116,8 @@ public struct MarkdownReportWriter: Sendable {
                 out.append("| --- | --- | --- | --- |")
                 for row in group.examples {
                     out.append(
-                        "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.machineId)) | \(Self.cell(row.sha1)) | \(Self.cell(row.reportedActionId ?? "")) |")
+                        "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.machineId)) | \(Self.cell(row.sha1)) | \(Self.cell(row.reportedActionId ?? "")) |"
+                    )
                 }
                 if group.count > group.examples.count {
                     out.append("")
@@ -121,9 +131,12 @@ public struct MarkdownReportWriter: Sendable {
             out.append("## Cancel this job's open actions")
             out.append("")
             if summary.openActions == 0 {
-                out.append("As last recorded no action of this job is open; cancelling would change nothing. Should that be stale:")
+                out.append(
+                    "As last recorded no action of this job is open; cancelling would change nothing. Should that be stale:")
             } else {
-                out.append("\(summary.openActions) action\(summary.openActions == 1 ? " is" : "s are") open as last recorded. To cancel them:")
+                out.append(
+                    "\(summary.openActions) action\(summary.openActions == 1 ? " is" : "s are") open as last recorded. To cancel them:"
+                )
             }
             out.append("")
             out.append("```sh")

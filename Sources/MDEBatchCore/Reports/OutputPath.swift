@@ -89,7 +89,8 @@ public enum OutputPath: Sendable, Equatable {
             throw .notWritable(path: shown, reason: String(cString: strerror(code)))
         }
         guard (info.st_mode & S_IFMT) == S_IFDIR else { throw .parentNotFolder(path: shown, parent: folder) }
-        let probe = (folder as NSString).appendingPathComponent(".mdebatch-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let probe = (folder as NSString).appendingPathComponent(
+            ".mdebatch-probe-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw .notWritable(path: shown, reason: "cannot create a file in '\(folder)': \(String(cString: strerror(errno)))")
@@ -119,7 +120,8 @@ public enum OutputPathError: Error, Sendable, Equatable, CustomStringConvertible
         case .empty:
             return "The output path is empty; give a file name, or - for standard output."
         case .isFolder(let path):
-            return "The output path '\(path)' is a folder; give a file name inside it, e.g. '\((path as NSString).appendingPathComponent("report.csv"))'."
+            return
+                "The output path '\(path)' is a folder; give a file name inside it, e.g. '\((path as NSString).appendingPathComponent("report.csv"))'."
         case .missingFolder(let path, let folder):
             return "Cannot write '\(path)': the folder '\(folder)' does not exist; create it or choose another path."
         case .parentNotFolder(let path, let parent):
@@ -127,7 +129,8 @@ public enum OutputPathError: Error, Sendable, Equatable, CustomStringConvertible
         case .notWritable(let path, let reason):
             return "Cannot write '\(path)': \(reason); choose a folder you can write to."
         case .danglingLink(let path, let target):
-            return "The output path '\(path)' is a symbolic link to '\(target)', which does not exist; mdebatch writes through links only to existing files. Remove the link or give the target's path."
+            return
+                "The output path '\(path)' is a symbolic link to '\(target)', which does not exist; mdebatch writes through links only to existing files. Remove the link or give the target's path."
         }
     }
 }

@@ -15,7 +15,10 @@ public struct ProgressSnapshot: Sendable, Equatable {
     /// Rows waiting for a device busy with another action.
     public var waiting = 0
 
-    public init(done: Int, total: Int, failed: Int, windows: [(used: Int, limit: RateLimit)], nextSlotIn: TimeInterval, eta: TimeInterval, rateLimited: Int) {
+    public init(
+        done: Int, total: Int, failed: Int, windows: [(used: Int, limit: RateLimit)], nextSlotIn: TimeInterval, eta: TimeInterval,
+        rateLimited: Int
+    ) {
         self.done = done
         self.total = total
         self.failed = failed
@@ -36,7 +39,9 @@ public struct ProgressSnapshot: Sendable, Equatable {
     public func render() -> String {
         var parts = ["\(done)/\(total) done", "\(failed) failed"]
         if !windows.isEmpty {
-            parts.append("window " + windows.map { "\(Self.windowName($0.limit.window)) \($0.used)/\($0.limit.limit)" }.joined(separator: ", "))
+            parts.append(
+                "window "
+                    + windows.map { "\(Self.windowName($0.limit.window)) \($0.used)/\($0.limit.limit)" }.joined(separator: ", "))
         }
         parts.append(nextSlotIn <= 0 ? "slot free" : "next slot \(DurationText.format(nextSlotIn))")
         parts.append(done >= total ? "done" : "ETA \(DurationText.format(eta))")

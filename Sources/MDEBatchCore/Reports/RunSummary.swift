@@ -37,10 +37,14 @@ public struct RunSummary: Sendable {
             lines.append("  \(outcome.counts[.waitingForDevice]) rows wait for devices busy with another action:")
             for device in outcome.busyDevices.prefix(10) {
                 lines.append(
-                    "    device \(device.machineId): action \(device.actionId), open since \(MDEDate.formatSeconds(device.since)) (\(device.rows) rows)")
+                    "    device \(device.machineId): action \(device.actionId), open since \(MDEDate.formatSeconds(device.since)) (\(device.rows) rows)"
+                )
             }
-            if outcome.busyDevices.count > 10 { lines.append("    … and \(outcome.busyDevices.count - 10) more devices (see the report)") }
-            lines.append("  Cancel a stuck action with mdebatch cancel --from-report FILE (a file of its action id), or wait and resume.")
+            if outcome.busyDevices.count > 10 {
+                lines.append("    … and \(outcome.busyDevices.count - 10) more devices (see the report)")
+            }
+            lines.append(
+                "  Cancel a stuck action with mdebatch cancel --from-report FILE (a file of its action id), or wait and resume.")
         }
         if let reportPath { lines.append("Report: \(reportPath)") }
         if !outcome.isComplete || outcome.stopReason != nil {

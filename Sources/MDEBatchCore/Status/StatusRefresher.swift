@@ -169,7 +169,8 @@ public struct StatusRefresher: Sendable {
         var missed: [TrackedAction] = []
         var listUsable = true
         while true {
-            let chunk = try store.trackedActions(jobId: job.id, afterRowId: cursor, limit: settings.idBatchSize * 10, openOnly: true)
+            let chunk = try store.trackedActions(
+                jobId: job.id, afterRowId: cursor, limit: settings.idBatchSize * 10, openOnly: true)
             guard let last = chunk.last else { break }
             cursor = last.rowId
             let wanted = chunk.filter { !seen.contains($0.rowId) }
@@ -215,7 +216,9 @@ public struct StatusRefresher: Sendable {
             guard case .value(let list) = result else { return nil }
             run.report.listCalls += 1
             for action in list.value {
-                guard let rows = byAction.removeValue(forKey: action.id.lowercased()), let status = action.status else { continue }
+                guard let rows = byAction.removeValue(forKey: action.id.lowercased()), let status = action.status else {
+                    continue
+                }
                 updates += rows.map { ($0.rowId, status.wireValue) }
                 run.report.read += rows.count
             }
@@ -293,8 +296,9 @@ public struct StatusRefresher: Sendable {
             }
             switch failure.category {
             case .unauthorized, .forbidden:
-                throw Stopped(reason: .authentication(
-                    "\(failure) Reading actions needs the Machine.Read.All or Machine.ReadWrite.All permission."))
+                throw Stopped(
+                    reason: .authentication(
+                        "\(failure) Reading actions needs the Machine.Read.All or Machine.ReadWrite.All permission."))
             case .notFound:
                 return .notFound
             case .permanent, .alreadyPending:

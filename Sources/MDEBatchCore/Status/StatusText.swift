@@ -18,7 +18,9 @@ public struct StatusText: Sendable {
     }
 
     /// Reads what the text needs from the store.
-    public static func load(jobId: String, store: StateStore, now: Date, note: String? = nil, refreshCommand: String) throws -> StatusText {
+    public static func load(jobId: String, store: StateStore, now: Date, note: String? = nil, refreshCommand: String) throws
+        -> StatusText
+    {
         StatusText(
             header: try ReportHeader.load(jobId: jobId, store: store, now: now), note: note, refreshCommand: refreshCommand,
             busyDevices: try store.busyDevices(jobId: jobId))
@@ -53,7 +55,8 @@ public struct StatusText: Sendable {
             lines.append("  Busy devices (rows wait for the action each is busy with; cancel it if it is stuck):")
             for device in busyDevices.prefix(20) {
                 lines.append(
-                    "    \(device.machineId): action \(device.actionId), open since \(MDEDate.formatSeconds(device.since)), \(device.rows) rows waiting")
+                    "    \(device.machineId): action \(device.actionId), open since \(MDEDate.formatSeconds(device.since)), \(device.rows) rows waiting"
+                )
             }
             if busyDevices.count > 20 { lines.append("    … and \(busyDevices.count - 20) more (see the report)") }
         }

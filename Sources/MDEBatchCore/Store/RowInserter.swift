@@ -16,11 +16,12 @@ public final class RowInserter {
     public private(set) var alreadySubmittedCount = 0
 
     init(db: Database, jobId: String, alreadySubmitted: [String: String], resubmit: Bool) throws {
-        statement = try db.makeStatement(sql: """
-            INSERT INTO jobRow (jobId, source, line, machineId, sha1, comment, state,
-                                errorCode, errorMessage, targetActionId, adopted, attempts)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
-            """)
+        statement = try db.makeStatement(
+            sql: """
+                INSERT INTO jobRow (jobId, source, line, machineId, sha1, comment, state,
+                                    errorCode, errorMessage, targetActionId, adopted, attempts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+                """)
         self.jobId = jobId
         self.alreadySubmitted = alreadySubmitted
         self.resubmit = resubmit

@@ -146,7 +146,8 @@ extension StateStore {
                         WHERE id = ?
                         """,
                     arguments: [
-                        known, now, "already final (\(known)) in the state file, so no cancel was sent; --include-final sends one anyway", id,
+                        known, now,
+                        "already final (\(known)) in the state file, so no cancel was sent; --include-final sends one anyway", id,
                     ])
                 try Self.propagateCancelStatus(db, rowId: id)
                 marked += 1

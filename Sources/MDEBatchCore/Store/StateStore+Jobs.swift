@@ -100,8 +100,9 @@ extension StateStore {
                     db: db, jobId: id, alreadySubmitted: submitted, resubmit: spec.resubmit)
                 guard let content = try ingest(inserter) else { return .rollback }
                 let fingerprint = Self.fingerprint(kind: spec.kind, content: content)
-                if !anew, let existing = try Self.job(
-                    db, kind: spec.kind, fingerprint: fingerprint, targetKey: spec.target?.key, options: spec.options)
+                if !anew,
+                    let existing = try Self.job(
+                        db, kind: spec.kind, fingerprint: fingerprint, targetKey: spec.target?.key, options: spec.options)
                 {
                     result = .existing(existing)
                     return .rollback
@@ -168,7 +169,8 @@ extension StateStore {
         try writer.read { db in try Self.job(db, kind: kind, fingerprint: fingerprint, targetKey: targetKey, options: options) }
     }
 
-    static func job(_ db: Database, kind: JobKind, fingerprint: String, targetKey: String?, options: String) throws -> JobRecord? {
+    static func job(_ db: Database, kind: JobKind, fingerprint: String, targetKey: String?, options: String) throws -> JobRecord?
+    {
         try JobRecord.fetchOne(
             db,
             sql: """

@@ -45,7 +45,10 @@ public struct CallRecord: Sendable, Equatable {
     public var errorTarget: String?
     public var retryAfter: Double?
 
-    public init(outcome: CallOutcome, httpStatus: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil, errorTarget: String? = nil, retryAfter: Double? = nil) {
+    public init(
+        outcome: CallOutcome, httpStatus: Int? = nil, errorCode: String? = nil, errorMessage: String? = nil,
+        errorTarget: String? = nil, retryAfter: Double? = nil
+    ) {
         self.outcome = outcome
         self.httpStatus = httpStatus
         self.errorCode = errorCode
@@ -168,7 +171,9 @@ extension StateStore {
                         attempts = attempts - ?, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
                     """,
-                arguments: [at, inDoubt, refund ? 1 : 0, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+                arguments: [
+                    at, inDoubt, refund ? 1 : 0, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId,
+                ])
         case .failed:
             try db.execute(
                 sql: """
@@ -233,7 +238,8 @@ extension StateStore {
     public func nextDueDate(jobId: String) throws -> Date? {
         try writer.read { db in
             try Date.fetchOne(
-                db, sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.workable))",
+                db,
+                sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.workable))",
                 arguments: [jobId])
         }
     }
@@ -272,7 +278,8 @@ extension StateStore {
     ///   ones in flight, and any sent "in the future" by a process whose clock runs ahead,
     ///   which count until their `sentAt`) are read one by one; there are few;
     /// - a full window reads just the `counted - limit + 1` earliest releases, in index order.
-    static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill] {
+    static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill]
+    {
         let nowSeconds = now.timeIntervalSince1970
         let recent = try Row.fetchAll(
             db.cachedStatement(sql: "SELECT sentAt, completedAt FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?"),
@@ -280,10 +287,13 @@ extension StateStore {
         let inFlight = recent.filter { ($0["completedAt"] as Double?) == nil }.count
         return try policy.limits.map { limit in
             let cut = nowSeconds - limit.window
-            var counted = try Int.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?"),
-                arguments: [tenant, api.rawValue, cut]) ?? 0
+            var counted =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql:
+                            "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?"
+                    ),
+                    arguments: [tenant, api.rawValue, cut]) ?? 0
             // Completed long ago, but sent after `now` by a clock that runs ahead: counts until `sentAt`.
             var ahead: [Double] = []
             for row in recent {
@@ -302,11 +312,12 @@ extension StateStore {
                         ORDER BY COALESCE(completedAt, deadline) LIMIT ?
                         """),
                 arguments: [tenant, api.rawValue, cut, nowSeconds, mustLeave])
-            let releases = (earliest.map { row -> Double in
-                let done: Double = row["done"]
-                let sent: Double = row["sentAt"]
-                return max(done + limit.window, sent)
-            } + ahead).sorted().prefix(mustLeave).map(Date.init(timeIntervalSince1970:))
+            let releases =
+                (earliest.map { row -> Double in
+                    let done: Double = row["done"]
+                    let sent: Double = row["sentAt"]
+                    return max(done + limit.window, sent)
+                } + ahead).sorted().prefix(mustLeave).map(Date.init(timeIntervalSince1970:))
             return WindowFill(limit: limit, counted: counted, inFlight: inFlight, releases: Array(releases))
         }
     }
@@ -319,7 +330,9 @@ extension StateStore {
     }
 
     /// Read through SQLite's C API: this runs in every reservation, inside the write lock.
-    static func ledgerCalls(_ db: Database, tenant: String, api: QuotaAPI, now: Date, lookback: TimeInterval) throws -> [LedgerCall] {
+    static func ledgerCalls(_ db: Database, tenant: String, api: QuotaAPI, now: Date, lookback: TimeInterval) throws
+        -> [LedgerCall]
+    {
         let statement = try db.cachedStatement(
             sql: "SELECT sentAt, completedAt, deadline FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?")
         let handle = statement.sqliteStatement
@@ -342,8 +355,9 @@ extension StateStore {
             let completed: Double? =
                 sqlite3_column_type(handle, 1) != SQLITE_NULL
                 ? sqlite3_column_double(handle, 1) : (nowSeconds >= deadline ? deadline : nil)
-            calls.append(LedgerCall(
-                sentAt: Date(timeIntervalSince1970: sent), completedAt: completed.map(Date.init(timeIntervalSince1970:))))
+            calls.append(
+                LedgerCall(
+                    sentAt: Date(timeIntervalSince1970: sent), completedAt: completed.map(Date.init(timeIntervalSince1970:))))
         }
         sqlite3_reset(handle)
         return calls

@@ -114,7 +114,9 @@ extension StateStore {
     /// a listing by time window, which returns actions rather than rows).
     ///
     /// - Returns: the open rows that hold one of these actions (changed or not).
-    public func setActionStatuses(jobId: String, byActionId statuses: [(actionId: String, status: String)]) throws -> [(rowId: Int64, changed: Bool)] {
+    public func setActionStatuses(jobId: String, byActionId statuses: [(actionId: String, status: String)]) throws -> [(
+        rowId: Int64, changed: Bool
+    )] {
         guard !statuses.isEmpty else { return [] }
         return try writer.write { db in
             var touched: [(rowId: Int64, changed: Bool)] = []

@@ -10,7 +10,8 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
     typealias Context = EmulatorRequestContext
     let state: EmulatorState<C>
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         let journaled = !request.uri.path.hasPrefix("/_emulator/")
         let time = state.now.iso8601
         func record(_ status: Int?) async {
@@ -63,7 +64,9 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         case .badRequest:
             return .invalidRequestBody
         default:
-            return MDEError(status: error.status, code: error.status.reasonPhrase.replacingOccurrences(of: " ", with: ""), message: error.body ?? error.status.reasonPhrase)
+            return MDEError(
+                status: error.status, code: error.status.reasonPhrase.replacingOccurrences(of: " ", with: ""),
+                message: error.body ?? error.status.reasonPhrase)
         }
     }
 
@@ -75,7 +78,8 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         case 2:
             return segments == ["api", "machineactions"] || (segments[0] == "_emulator")
         case 3:
-            return (segments[0] == "api" && segments[1] == "machineactions") || (segments[1] == "oauth2" && segments[2] == "token")
+            return (segments[0] == "api" && segments[1] == "machineactions")
+                || (segments[1] == "oauth2" && segments[2] == "token")
         case 4:
             return (segments[0] == "api" && segments[1] == "machines" && segments[3] == "stopandquarantinefile")
                 || (segments[0] == "api" && segments[1] == "machineactions" && segments[3] == "cancel")

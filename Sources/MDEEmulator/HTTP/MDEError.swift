@@ -17,7 +17,8 @@ struct MDEError: Error, HTTPResponseError, Equatable {
         return try jsonResponse(status: status, body, headers: headers)
     }
 
-    static let invalidRequestBody = MDEError(status: .badRequest, code: "InvalidRequestBody", message: "Request body is incorrect")
+    static let invalidRequestBody = MDEError(
+        status: .badRequest, code: "InvalidRequestBody", message: "Request body is incorrect")
 
     static func missingRequiredParameter(_ name: String) -> MDEError {
         MDEError(status: .badRequest, code: "MissingRequiredParameter", message: "Parameter \(name) is missing.")
@@ -53,7 +54,8 @@ struct MDEError: Error, HTTPResponseError, Equatable {
     static func wrongAudience(_ audience: String) -> MDEError {
         MDEError(
             status: .forbidden, code: "Forbidden",
-            message: "Forbidden (the access token's audience '\(audience)' is not the Microsoft Defender for Endpoint API; request a token for https://api.securitycenter.microsoft.com)."
+            message:
+                "Forbidden (the access token's audience '\(audience)' is not the Microsoft Defender for Endpoint API; request a token for https://api.securitycenter.microsoft.com)."
         )
     }
 

@@ -51,7 +51,8 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
             guard scope.hasSuffix("/.default") else {
                 throw EntraError(
                     status: .badRequest, error: "invalid_scope", code: 1_002_012,
-                    description: "The provided value for scope \(scope) is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier."
+                    description:
+                        "The provided value for scope \(scope) is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier."
                 )
             }
             audience = String(scope.dropLast("/.default".count))
@@ -89,13 +90,15 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
         guard let secret = form["client_secret"] else {
             throw EntraError(
                 status: .unauthorized, error: "invalid_client", code: 7_000_216,
-                description: "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."
+                description:
+                    "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type."
             )
         }
         guard secret == configuration.clientSecret else {
             throw EntraError(
                 status: .unauthorized, error: "invalid_client", code: 7_000_215,
-                description: "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."
+                description:
+                    "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."
             )
         }
     }
@@ -121,7 +124,10 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
             URL(string: audience).map { $0.path.lowercased() == path.lowercased() } ?? false
         }
         guard matches else {
-            throw invalid(700_021, "Client assertion audience claim does not match Realm issuer: the aud claim must be this token endpoint (…\(path)).")
+            throw invalid(
+                700_021,
+                "Client assertion audience claim does not match Realm issuer: the aud claim must be this token endpoint (…\(path))."
+            )
         }
         guard let exp = JWT.number(claims["exp"]) else { throw invalid(700_024, "Client assertion has no exp claim.") }
         let now = Double(state.now.ticks) / Double(EmulatorInstant.ticksPerSecond)
@@ -144,7 +150,9 @@ struct TokenRoutes<C: Clock<Duration>>: Sendable {
         do {
             buffer = try await request.body.collect(upTo: limit)
         } catch {
-            throw EntraError(status: .contentTooLarge, error: "invalid_request", code: 900_144, description: "The request body is larger than \(limit) bytes.")
+            throw EntraError(
+                status: .contentTooLarge, error: "invalid_request", code: 900_144,
+                description: "The request body is larger than \(limit) bytes.")
         }
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else {

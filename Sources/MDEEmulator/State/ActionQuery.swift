@@ -59,10 +59,14 @@ struct ActionQuery: Sendable, Equatable {
                 conditions = try Self.parseFilter(value)
             case "$top":
                 guard let number = Int(value), number >= 0 else {
-                    throw .odata("Invalid value '\(value)' for $top query option found. The $top query option requires a non-negative integer value.")
+                    throw .odata(
+                        "Invalid value '\(value)' for $top query option found. The $top query option requires a non-negative integer value."
+                    )
                 }
                 guard number <= Self.maxTop else {
-                    throw .odata("The limit of '\(Self.maxTop)' for Top query has been exceeded. The value from the incoming request is '\(number)'.")
+                    throw .odata(
+                        "The limit of '\(Self.maxTop)' for Top query has been exceeded. The value from the incoming request is '\(number)'."
+                    )
                 }
                 top = number
             case "$orderby":
@@ -76,7 +80,9 @@ struct ActionQuery: Sendable, Equatable {
                 }
             case "$skip":
                 guard let number = Int(value), number >= 0 else {
-                    throw .odata("Invalid value '\(value)' for $skip query option found. The $skip query option requires a non-negative integer value.")
+                    throw .odata(
+                        "Invalid value '\(value)' for $skip query option found. The $skip query option requires a non-negative integer value."
+                    )
                 }
                 skip = number
             default:
@@ -169,7 +175,9 @@ struct ActionQuery: Sendable, Equatable {
                 if MachineAction.wireFieldNames.contains(where: { $0.lowercased() == name.lowercased() }) {
                     throw .odata("The property '\(name)' cannot be used in the $orderby query option.")
                 }
-                throw .odata("Could not find a property named '\(name)' on type 'microsoft.windowsDefenderATP.api.PublicMachineActionDto'.")
+                throw .odata(
+                    "Could not find a property named '\(name)' on type 'microsoft.windowsDefenderATP.api.PublicMachineActionDto'."
+                )
             }
             var descending = false
             if words.count == 2 {
@@ -177,7 +185,8 @@ struct ActionQuery: Sendable, Equatable {
                 case "asc": descending = false
                 case "desc": descending = true
                 default:
-                    throw .odata("Syntax error in $orderby '\(text)': expected 'asc' or 'desc' after '\(name)', found '\(words[1])'.")
+                    throw .odata(
+                        "Syntax error in $orderby '\(text)': expected 'asc' or 'desc' after '\(name)', found '\(words[1])'.")
                 }
             }
             guard !keys.contains(where: { $0.property == property }) else {
@@ -215,7 +224,8 @@ struct ActionQuery: Sendable, Equatable {
             throw .odata("Syntax error in $filter: expected a property name.")
         }
         guard let property = Property.allCases.first(where: { $0.rawValue.lowercased() == name.lowercased() }) else {
-            throw .odata("Could not find a property named '\(name)' on type 'microsoft.windowsDefenderATP.api.PublicMachineActionDto'.")
+            throw .odata(
+                "Could not find a property named '\(name)' on type 'microsoft.windowsDefenderATP.api.PublicMachineActionDto'.")
         }
         guard case .word(let op)? = tokens.popFirst() else {
             throw .odata("Syntax error in $filter: expected an operator after '\(name)'.")
@@ -248,7 +258,9 @@ struct ActionQuery: Sendable, Equatable {
             }
             return .time(comparison, instant)
         case (.creationDateTimeUtc, _):
-            throw .odata("A binary operator with incompatible types was detected. Compare creationDateTimeUtc with an unquoted literal such as 2024-01-01T00:00:00Z.")
+            throw .odata(
+                "A binary operator with incompatible types was detected. Compare creationDateTimeUtc with an unquoted literal such as 2024-01-01T00:00:00Z."
+            )
         case (_, .string(let value)?):
             guard comparison == .eq else {
                 throw .odata("The operator '\(op)' is not supported on '\(name)'; use eq.")

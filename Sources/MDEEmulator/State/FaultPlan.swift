@@ -40,7 +40,9 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
     /// Parses the `--fault` text form; see the type's documentation.
     public init(parsing text: String) throws(FaultRuleError) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 2 || parts.count == 3 else { throw FaultRuleError(text: text, reason: "expected KIND:RATE[:DURATION]") }
+        guard parts.count == 2 || parts.count == 3 else {
+            throw FaultRuleError(text: text, reason: "expected KIND:RATE[:DURATION]")
+        }
         guard let rate = Double(parts[1]), rate >= 0, rate <= 1 else {
             throw FaultRuleError(text: text, reason: "the rate must be a number from 0 to 1")
         }

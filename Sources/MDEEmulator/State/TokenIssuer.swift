@@ -26,7 +26,9 @@ struct TokenIssuer: Sendable {
             "roles": ["Machine.StopAndQuarantine", "Machine.Read.All"],
             "jti": UUID().uuidString.lowercased(),
         ]
-        let payload = (try? JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        let payload =
+            (try? JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
         let signingInput = Base64URL.encode(Data(header.utf8)) + "." + Base64URL.encode(payload)
         let signature = HMAC<SHA256>.authenticationCode(for: Data(signingInput.utf8), using: key)
         return signingInput + "." + Base64URL.encode(Data(signature))

@@ -30,13 +30,19 @@ struct CancelCommand: AsyncParsableCommand {
     @Option(help: "The format of the --from-report file: csv, tsv, jsonl or json (default: by extension).")
     var format: InputFormat?
 
-    @Option(name: .customLong("action-id-column"), help: ArgumentHelp("The column holding action ids in the --from-report file.", valueName: "name"))
+    @Option(
+        name: .customLong("action-id-column"),
+        help: ArgumentHelp("The column holding action ids in the --from-report file.", valueName: "name"))
     var actionIdColumn: String?
 
-    @Option(help: ArgumentHelp("The cancellation comment (default: 'Cancelled with mdebatch…'); the job tag is appended.", valueName: "text"))
+    @Option(
+        help: ArgumentHelp(
+            "The cancellation comment (default: 'Cancelled with mdebatch…'); the job tag is appended.", valueName: "text"))
     var comment: String?
 
-    @Flag(name: .customLong("include-final"), help: "Send a cancel even for actions the state file already knows are final (default: only open ones).")
+    @Flag(
+        name: .customLong("include-final"),
+        help: "Send a cancel even for actions the state file already knows are final (default: only open ones).")
     var includeFinal = false
 
     @Flag(name: .customLong("dry-run"), help: "Make the cancel job and print the plan; send nothing.")
@@ -65,7 +71,10 @@ struct CancelCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             if !yes && !dryRun && !Terminal.standardInputIsTerminal {
-                throw UsageError(description: "mdebatch cancel cannot ask for confirmation without a terminal; add --yes to cancel without asking (or --dry-run to see the plan).")
+                throw UsageError(
+                    description:
+                        "mdebatch cancel cannot ask for confirmation without a terminal; add --yes to cancel without asking (or --dry-run to see the plan)."
+                )
             }
             let store = try send.state.open()
             let overrides = try send.overrides()
@@ -73,14 +82,19 @@ struct CancelCommand: AsyncParsableCommand {
             if let job {
                 let parent = try store.job(id: job)
                 if parent.effectivePlan.target?.isEmulator == true {
-                    throw UsageError(description: "Job \(parent.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to cancel.")
+                    throw UsageError(
+                        description:
+                            "Job \(parent.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to cancel."
+                    )
                 }
                 // A cancel job goes where its parent's actions are. Name a missing credential before anything is written.
-                let target = try APITarget.resolve(send.api, emulator: false, stored: parent.effectivePlan.target, pacing: overrides.forNewJob)
+                let target = try APITarget.resolve(
+                    send.api, emulator: false, stored: parent.effectivePlan.target, pacing: overrides.forNewJob)
                 if !dryRun { _ = try target.credentials() }
                 let options = cancelOptions(parentJobId: parent.id)
                 do {
-                    result = try CancelJobIngest.fromJob(parent, options: options, pacing: overrides.forNewJob, store: store, now: Date())
+                    result = try CancelJobIngest.fromJob(
+                        parent, options: options, pacing: overrides.forNewJob, store: store, now: Date())
                 } catch let error as CancelJobError {
                     throw UsageError(description: error.description)
                 }
@@ -96,7 +110,9 @@ struct CancelCommand: AsyncParsableCommand {
                 throw ExitCode(ExitStatus.inputUnusable)
             }
             if case .existing = result.creation {
-                Terminal.standardError("Resuming cancel job \(cancelJob.id) (same actions and options as before; state \(cancelJob.state.rawValue)).")
+                Terminal.standardError(
+                    "Resuming cancel job \(cancelJob.id) (same actions and options as before; state \(cancelJob.state.rawValue))."
+                )
             } else {
                 Terminal.standardError("Created cancel job \(cancelJob.id) with \(cancelJob.rowCount) rows in \(store.path).")
             }
@@ -111,7 +127,9 @@ struct CancelCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("Cancel \(toSend) actions? This cannot be undone. [y/N] ".utf8))
                 let answer = (readLine() ?? "").trimmingCharacters(in: .whitespaces).lowercased()
                 guard answer == "y" || answer == "yes" else {
-                    print("Nothing was sent. Run the same command again (or \(ResumeHint.command(jobId: cancelJob.id, statePath: send.state.state))) to go ahead.")
+                    print(
+                        "Nothing was sent. Run the same command again (or \(ResumeHint.command(jobId: cancelJob.id, statePath: send.state.state))) to go ahead."
+                    )
                     throw ExitCode(ExitStatus.stopped)
                 }
             }
@@ -126,7 +144,8 @@ struct CancelCommand: AsyncParsableCommand {
 
     func cancelOptions(parentJobId: String?) -> CancelJobOptions {
         CancelJobOptions(
-            comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines) ?? CancelJobOptions.defaultComment(parentJobId: parentJobId),
+            comment: comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+                ?? CancelJobOptions.defaultComment(parentJobId: parentJobId),
             commentTag: !send.noCommentTag, onlyOpen: !includeFinal, format: format, actionIdColumn: actionIdColumn)
     }
 
@@ -147,7 +166,9 @@ struct CancelCommand: AsyncParsableCommand {
             lines.append("  \(Self.pad(result.withoutActionId))  rows without an action id (skipped)")
         }
         if result.parentOpenRows > 0 {
-            lines.append("  Note: \(result.parentOpenRows) rows of the job are still open and have no action id yet; resume that job, then cancel again.")
+            lines.append(
+                "  Note: \(result.parentOpenRows) rows of the job are still open and have no action id yet; resume that job, then cancel again."
+            )
         }
         for row in try store.rows(jobId: job.id, state: .invalid, limit: 5) {
             lines.append("  \(row.source):\(row.line): \(row.errorCode ?? "invalid"): \(row.errorMessage ?? "")")

@@ -69,7 +69,9 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("pending-scope"),
-        help: "What an open StopAndQuarantineFile blocks with 400 ActiveRequestAlreadyExists: another one for the same file on the device (file), or any other one on the device (device). The real API documents neither.")
+        help:
+            "What an open StopAndQuarantineFile blocks with 400 ActiveRequestAlreadyExists: another one for the same file on the device (file), or any other one on the device (device). The real API documents neither."
+    )
     var pendingScope: PendingScope = .file
 
     @Option(name: .customLong("tenant-id"), help: "Tenant id the token endpoint accepts.")
@@ -148,7 +150,8 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         for entry in outcomes {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let outcome = FinalStatus.allCases.first(where: { $0.rawValue.lowercased() == parts[1].lowercased() })
+            guard parts.count == 2,
+                let outcome = FinalStatus.allCases.first(where: { $0.rawValue.lowercased() == parts[1].lowercased() })
             else {
                 throw ValidationError("--outcome must be SHA1=Succeeded|Failed|TimeOut; got '\(entry)'.")
             }

@@ -20,7 +20,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "csv, json, jsonl or markdown.")
     var format: ReportFormat = .csv
 
-    @Option(name: [.short, .long], help: ArgumentHelp(
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
             "Write here instead of to standard output: a file is replaced atomically (mode 0600), a device or FIFO written in place; - is standard output.",
             valueName: "file"))
     var output: String?

@@ -5,7 +5,8 @@ import MDEBatchCore
 /// `mdebatch resume JOB`: carries on with a job by id.
 struct ResumeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "resume", abstract: "Resume a job (quarantine or cancel) by id: look up what was in doubt, then send what is left.",
+        commandName: "resume",
+        abstract: "Resume a job (quarantine or cancel) by id: look up what was in doubt, then send what is left.",
         discussion: """
             The job's stored plan decides its target (API base and tenant), what it sends, and how (rates, \
             concurrency, time-outs, attempts, visibility delay, report): nothing needs to be typed again. A pacing \
@@ -27,7 +28,9 @@ struct ResumeCommand: AsyncParsableCommand {
             if run.send.noCommentTag && plan.hasCommentTag {
                 throw PlanConflict.whatIsSent(
                     jobId: record.id,
-                    differences: [PlanDifference(option: "--no-comment-tag", jobValue: "off (comments end with the job tag)", given: "on")])
+                    differences: [
+                        PlanDifference(option: "--no-comment-tag", jobValue: "off (comments end with the job tag)", given: "on")
+                    ])
             }
             let pacing = JobDriver.pacing(of: record, overrides: try run.overrides())
             let target = try APITarget.resolve(run.send.api, emulator: run.emulator, stored: plan.target, pacing: pacing)

@@ -26,7 +26,8 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let store = try run.send.state.open()
-            let options = QuarantineJobOptions(ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit)
+            let options = QuarantineJobOptions(
+                ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit)
             let overrides = try run.overrides()
             // The target the job is keyed by. Name a missing credential before reading a
             // million rows; a dry run may go without (its first real run binds the job).
@@ -57,7 +58,9 @@ struct RunCommand: AsyncParsableCommand {
                     inputs: input.files, summary: result.summary, rejected: rejected,
                     alreadySubmitted: counts[.alreadySubmitted], policy: policy, quotaSeconds: seconds)
                 print("Job \(job.id) (dry run: nothing was sent)")
-                print("Target: " + (job.effectivePlan.target.map { "\($0)" } ?? "not bound yet (no credentials); its first run binds it"))
+                print(
+                    "Target: "
+                        + (job.effectivePlan.target.map { "\($0)" } ?? "not bound yet (no credentials); its first run binds it"))
                 print(report.render())
                 print("Run without --dry-run to submit \(toSend) actions.")
                 return

@@ -26,7 +26,10 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Refresh until every action is final (implies --refresh).")
     var watch = false
 
-    @Flag(help: "Print one JSON document (job, summary, busy devices) instead of the text; refresh rounds still go to standard error.")
+    @Flag(
+        help:
+            "Print one JSON document (job, summary, busy devices) instead of the text; refresh rounds still go to standard error."
+    )
     var json = false
 
     @Option(help: ArgumentHelp("Time between --watch rounds, on the job's clock, e.g. 30s or 2m.", valueName: "duration"))
@@ -55,7 +58,10 @@ struct StatusCommand: AsyncParsableCommand {
             var now = Date()
             if refresh || watch {
                 if plan.target?.isEmulator == true {
-                    throw UsageError(description: "Job \(record.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to refresh.")
+                    throw UsageError(
+                        description:
+                            "Job \(record.id) was a rehearsal on the embedded emulator (--emulator); its actions ended with that emulator, so there is nothing to refresh."
+                    )
                 }
                 // The job's target and pacing, with what was given here in their place.
                 let overrides = PacingOverrides(
@@ -65,7 +71,9 @@ struct StatusCommand: AsyncParsableCommand {
                 let target = try APITarget.resolve(api, emulator: false, stored: plan.target, pacing: pacing)
                 if let planned = plan.target {
                     let given = try target.jobTarget()
-                    guard given.key == planned.key else { throw PlanConflict.target(jobId: record.id, job: planned, given: given) }
+                    guard given.key == planned.key else {
+                        throw PlanConflict.target(jobId: record.id, job: planned, given: given)
+                    }
                 }
                 reason = try await refreshStatuses(of: record, store: store, target: target, policy: pacing.policy)
                 now = target.clock.now
@@ -73,11 +81,14 @@ struct StatusCommand: AsyncParsableCommand {
             if json {
                 print(try JSONDocuments.encode(JSONDocuments.status(jobId: record.id, store: store, now: now)))
             } else {
-                print(try StatusText.load(jobId: record.id, store: store, now: now, note: note, refreshCommand: refreshCommand).render())
+                print(
+                    try StatusText.load(jobId: record.id, store: store, now: now, note: note, refreshCommand: refreshCommand)
+                        .render())
             }
             code = ExitStatus.code(forStatusStop: reason)
             if let reason {
-                Terminal.standardError("Status refresh stopped: \(reason). The statuses read so far are stored; run it again to carry on.")
+                Terminal.standardError(
+                    "Status refresh stopped: \(reason). The statuses read so far are stored; run it again to carry on.")
             }
         } catch {
             throw ExitStatus.fail(error)
@@ -100,12 +111,13 @@ struct StatusCommand: AsyncParsableCommand {
             let refresher = StatusRefresher(
                 job: record, store: store, client: environment.client, tokens: environment.tokens, gate: gate,
                 clock: target.clock, stop: stop, logger: logger)
-            return try await withThrowingTaskGroup(of: Optional<Optional<StopReason>>.self) { group in
+            return try await withThrowingTaskGroup(of: Optional<StopReason?>.self) { group in
                 group.addTask {
                     if watch {
-                        return .some(try await refresher.watch(interval: seconds) { round, report, tally in
-                            Terminal.standardError(StatusText.round(round, jobId: record.id, report: report, tally: tally))
-                        })
+                        return .some(
+                            try await refresher.watch(interval: seconds) { round, report, tally in
+                                Terminal.standardError(StatusText.round(round, jobId: record.id, report: report, tally: tally))
+                            })
                     }
                     let report = try await refresher.refresh()
                     let tally = try store.actionTally(jobId: record.id)
@@ -138,7 +150,8 @@ enum JobChoice {
     static func resolve(_ id: String?, store: StateStore) throws -> (JobRecord, note: String?) {
         if let id { return (try store.job(id: id), nil) }
         guard let latest = try store.jobs().first else {
-            throw UsageError(description: "There are no jobs in the state file '\(store.path)'. Start one with: mdebatch run FILE")
+            throw UsageError(
+                description: "There are no jobs in the state file '\(store.path)'. Start one with: mdebatch run FILE")
         }
         return (latest, "the latest job in \(store.path)")
     }

@@ -28,7 +28,8 @@ struct ValidateCommand: AsyncParsableCommand {
                 }
             }
             let seconds = QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: summary.validCount).makespan
-            let report = IngestReport(inputs: input.files, summary: summary, rejected: rejected, policy: policy, quotaSeconds: seconds)
+            let report = IngestReport(
+                inputs: input.files, summary: summary, rejected: rejected, policy: policy, quotaSeconds: seconds)
             print(json ? try JSONDocuments.encode(JSONDocuments.validation(report)) : report.render())
             if !summary.fileErrors.isEmpty { throw ExitCode(ExitStatus.inputUnusable) }
             if summary.invalidCounts.values.reduce(0, +) > 0 { throw ExitCode(ExitStatus.completeWithProblems) }

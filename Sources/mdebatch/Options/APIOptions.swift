@@ -10,15 +10,22 @@ struct APIOptions: ParsableArguments {
         help: ArgumentHelp("The API base URL (default: $MDE_API_BASE, else the --cloud preset).", valueName: "url"))
     var apiBase: String?
 
-    @Option(help: "The cloud: public, gcc, gcc-high or dod (sets API base, login authority and token resource; default: public, or the job's).")
+    @Option(
+        help:
+            "The cloud: public, gcc, gcc-high or dod (sets API base, login authority and token resource; default: public, or the job's)."
+    )
     var cloud: CloudPreset?
 
-    @Option(name: .customLong("request-timeout"), help: ArgumentHelp("Bounds each call, e.g. 30s (default: 30s, or the job's).", valueName: "duration"))
+    @Option(
+        name: .customLong("request-timeout"),
+        help: ArgumentHelp("Bounds each call, e.g. 30s (default: 30s, or the job's).", valueName: "duration"))
     var requestTimeout: String?
 
     @Option(
         name: .customLong("time-scale"),
-        help: ArgumentHelp("Run on a clock this many times faster than real time, to match an emulator's --time-scale (run and resume with --emulator: default 60; stored with a new job)."))
+        help: ArgumentHelp(
+            "Run on a clock this many times faster than real time, to match an emulator's --time-scale (run and resume with --emulator: default 60; stored with a new job)."
+        ))
     var timeScale: Double?
 
     @Option(

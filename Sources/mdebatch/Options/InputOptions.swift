@@ -3,7 +3,8 @@ import MDEBatchCore
 
 /// The input files and how to read them (docs/INPUTS.md).
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Input files (.csv .tsv .txt .jsonl .ndjson .json), or - for standard input.", valueName: "file"))
+    @Argument(
+        help: ArgumentHelp("Input files (.csv .tsv .txt .jsonl .ndjson .json), or - for standard input.", valueName: "file"))
     var files: [String]
 
     @Option(help: "The input format: csv, tsv, jsonl or json (required with -; otherwise chosen by extension).")

@@ -4,7 +4,8 @@ import MDEBatchCore
 /// `--rate N/DURATION` (repeatable) and `--concurrency`.
 struct QuotaOptions: ParsableArguments {
     @Option(
-        name: .long, help: ArgumentHelp(
+        name: .long,
+        help: ArgumentHelp(
             "A rate limit for every API of the job, e.g. 100/1m; repeat for several windows (default: --rate 100/1m --rate 1500/1h).",
             valueName: "n/duration"))
     var rate: [String] = []

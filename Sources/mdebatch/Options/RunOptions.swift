@@ -8,7 +8,9 @@ struct RunOptions: ParsableArguments {
 
     @Option(
         name: .customLong("visibility-delay"),
-        help: ArgumentHelp("A lookup finding no action counts only this long after the send (default: 2m, or the job's).", valueName: "duration"))
+        help: ArgumentHelp(
+            "A lookup finding no action counts only this long after the send (default: 2m, or the job's).", valueName: "duration")
+    )
     var visibilityDelay: String?
 
     @Flag(help: "Start the emulator in process on a free loopback port and run against it (no tenant needed).")

@@ -13,7 +13,9 @@ struct SendOptions: ParsableArguments {
     @Option(help: "Requests that may overlap (default: 8, or the job's).")
     var concurrency: Int?
 
-    @Option(name: .customLong("max-attempts"), help: "Attempts per row for retryable failures before it fails (default: 6, or the job's).")
+    @Option(
+        name: .customLong("max-attempts"),
+        help: "Attempts per row for retryable failures before it fails (default: 6, or the job's).")
     var maxAttempts: Int?
 
     @Option(help: ArgumentHelp("Stop sending after this long (exit 75; run again to resume), e.g. 45m.", valueName: "duration"))
@@ -25,7 +27,8 @@ struct SendOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where to write the CSV report (default: ./mdebatch-JOB.csv, or the job's).", valueName: "file"))
     var report: String?
 
-    @Flag(name: .customLong("no-comment-tag"), help: "Do not append ' [mdebatch JOB]' to comments (fixed when the job is created).")
+    @Flag(
+        name: .customLong("no-comment-tag"), help: "Do not append ' [mdebatch JOB]' to comments (fixed when the job is created).")
     var noCommentTag = false
 
     @Flag(help: "No progress output.")

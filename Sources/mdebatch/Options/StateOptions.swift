@@ -5,9 +5,11 @@ import MDEBatchCore
 /// `--state PATH`, shared by every command that reads or writes the state file.
 struct StateOptions: ParsableArguments {
     @Option(
-        name: .long, help: ArgumentHelp(
+        name: .long,
+        help: ArgumentHelp(
             "The state file.",
-            discussion: "Default: $MDEBATCH_STATE, else $XDG_STATE_HOME/mdebatch/state.sqlite, else ~/.local/state/mdebatch/state.sqlite.",
+            discussion:
+                "Default: $MDEBATCH_STATE, else $XDG_STATE_HOME/mdebatch/state.sqlite, else ~/.local/state/mdebatch/state.sqlite.",
             valueName: "path"))
     var state: String?
 

@@ -65,7 +65,8 @@ enum ExitStatus {
         let code = code(for: error)
         var message = "Error: \(StoreError.classify(error).map { "\($0)" } ?? "\(error)")"
         if code == internalError {
-            message += "\nThis is a bug in mdebatch. The state file is consistent; please report it, then run the same command again."
+            message +=
+                "\nThis is a bug in mdebatch. The state file is consistent; please report it, then run the same command again."
         }
         Terminal.standardError(message)
         return ExitCode(code)

@@ -3,9 +3,9 @@ import MDEBatchCore
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A loopback TCP listener on a blocking socket, for transport tests only.
@@ -15,9 +15,9 @@ private final class LoopbackListener: @unchecked Sendable {
 
     init() throws {
         #if canImport(Glibc)
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
-        let fd = socket(AF_INET, SOCK_STREAM, 0)
+            let fd = socket(AF_INET, SOCK_STREAM, 0)
         #endif
         try #require(fd >= 0)
         var address = sockaddr_in()
@@ -54,7 +54,8 @@ private final class LoopbackListener: @unchecked Sendable {
                 let text = String(decoding: received, as: UTF8.self)
                 if let headEnd = text.range(of: "\r\n\r\n") {
                     let head = text[..<headEnd.lowerBound].lowercased()
-                    let length = head.split(separator: "\r\n")
+                    let length =
+                        head.split(separator: "\r\n")
                         .first { $0.hasPrefix("content-length:") }
                         .flatMap { Int($0.dropFirst(15).trimmingCharacters(in: .whitespaces)) } ?? 0
                     if text.utf8.count - text[..<headEnd.upperBound].utf8.count >= length { break }
@@ -73,9 +74,9 @@ private final class LoopbackListener: @unchecked Sendable {
 
 private func closeSocket(_ descriptor: Int32) {
     #if canImport(Glibc)
-    _ = Glibc.close(descriptor)
+        _ = Glibc.close(descriptor)
     #else
-    _ = Darwin.close(descriptor)
+        _ = Darwin.close(descriptor)
     #endif
 }
 
@@ -85,13 +86,16 @@ struct AsyncHTTPClientTransportTests {
         let listener = try LoopbackListener()
         defer { listener.close() }
         let body = #"{"id":"a"}"#
-        listener.serveOnce(response:
-            "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nRetry-After: 3\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+        listener.serveOnce(
+            response:
+                "HTTP/1.1 201 Created\r\nContent-Type: application/json\r\nRetry-After: 3\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)"
+        )
         let url = try #require(URL(string: "http://127.0.0.1:\(listener.port)/api/machines/m/StopAndQuarantineFile"))
         let response = try await AsyncHTTPClientTransport.withTransport(connectTimeout: 1) { transport in
             try await transport.send(
-                TransportRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"],
-                                 body: Data(#"{"Comment":"c","Sha1":"s"}"#.utf8)),
+                TransportRequest(
+                    method: "POST", url: url, headers: ["Content-Type": "application/json"],
+                    body: Data(#"{"Comment":"c","Sha1":"s"}"#.utf8)),
                 timeout: 10)
         }
         #expect(response.status == 201)

@@ -32,10 +32,12 @@ struct CallFailureTests {
         let failure = CallFailure(
             kind: .http(status: 404), code: "ResourceNotFound", message: "Machine 123 was not found",
             target: "43f4cb08")
-        #expect(failure.description
-            == "The API answered HTTP 404 ResourceNotFound: Machine 123 was not found (request id 43f4cb08).")
-        #expect(CallFailure(kind: .http(status: 429), retryAfter: 7).description
-            == "The API answered HTTP 429; retry after 7 s.")
+        #expect(
+            failure.description
+                == "The API answered HTTP 404 ResourceNotFound: Machine 123 was not found (request id 43f4cb08).")
+        #expect(
+            CallFailure(kind: .http(status: 429), retryAfter: 7).description
+                == "The API answered HTTP 429; retry after 7 s.")
         #expect(CallFailure(kind: .timeout).description == "The request timed out.")
     }
 }

@@ -7,8 +7,10 @@ struct MachineActionFilterTests {
         let since = try #require(MDEDate.parse("2026-11-21T10:00:00.75Z"))
         let filter = MachineActionFilter.reconciliation(
             machineId: "1e5bc9d7e413ddd7902c2932e418702b84d0cc07", createdOnOrAfter: since)
-        #expect(filter.expression
-            == "type eq 'StopAndQuarantineFile' and machineId eq '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' and creationDateTimeUtc ge 2026-11-21T10:00:00Z")
+        #expect(
+            filter.expression
+                == "type eq 'StopAndQuarantineFile' and machineId eq '1e5bc9d7e413ddd7902c2932e418702b84d0cc07' and creationDateTimeUtc ge 2026-11-21T10:00:00Z"
+        )
     }
 
     @Test func idBatchesUseIn() {
@@ -17,10 +19,12 @@ struct MachineActionFilterTests {
 
     @Test func singleQuotesAreDoubled() {
         #expect(MachineActionFilter.quote("O'Brien's") == "'O''Brien''s'")
-        #expect(MachineActionFilter([.machineIdEquals("x' or '1' eq '1")]).expression
-            == "machineId eq 'x'' or ''1'' eq ''1'")
-        #expect(MachineActionFilter.ids(["it's"]).and(.statusEquals("Pending")).expression
-            == "id in ('it''s') and status eq 'Pending'")
+        #expect(
+            MachineActionFilter([.machineIdEquals("x' or '1' eq '1")]).expression
+                == "machineId eq 'x'' or ''1'' eq ''1'")
+        #expect(
+            MachineActionFilter.ids(["it's"]).and(.statusEquals("Pending")).expression
+                == "id in ('it''s') and status eq 'Pending'")
     }
 
     @Test func upperBoundsRoundUpToTheSecond() throws {

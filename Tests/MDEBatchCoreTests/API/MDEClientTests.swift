@@ -42,22 +42,27 @@ struct MDEClientTests {
         let result = try await client.stopAndQuarantineFile(
             machineId: Self.machine, sha1: Self.sha1, comment: "Incident 42 [mdebatch j1]")
         #expect(result.value?.id == "123")
-        guard case .success(_, let status) = result else { Issue.record("expected success"); return }
+        guard case .success(_, let status) = result else {
+            Issue.record("expected success")
+            return
+        }
         #expect(status == 201)
 
         let request = try #require(apiRequests(transport).first)
         #expect(apiRequests(transport).count == 1)
         #expect(request.method == "POST")
-        #expect(request.url.absoluteString
-            == "https://api.security.microsoft.com/api/machines/\(Self.machine)/StopAndQuarantineFile")
+        #expect(
+            request.url.absoluteString
+                == "https://api.security.microsoft.com/api/machines/\(Self.machine)/StopAndQuarantineFile")
         #expect(request.headers["Authorization"] == "Bearer tok-1")
         #expect(request.headers["Content-Type"] == "application/json")
         #expect(request.headers["User-Agent"] == "mdebatch/test")
         let body = try #require(request.body)
         let object = try #require(try JSONSerialization.jsonObject(with: body) as? [String: String])
         #expect(object == ["Comment": "Incident 42 [mdebatch j1]", "Sha1": Self.sha1])
-        #expect(String(decoding: body, as: UTF8.self)
-            == #"{"Comment":"Incident 42 [mdebatch j1]","Sha1":"\#(Self.sha1)"}"#)
+        #expect(
+            String(decoding: body, as: UTF8.self)
+                == #"{"Comment":"Incident 42 [mdebatch j1]","Sha1":"\#(Self.sha1)"}"#)
     }
 
     @Test func requestTimeoutIsPassedToTheTransport() async throws {
@@ -105,24 +110,31 @@ struct MDEClientTests {
         let result = try await client.listMachineActions(filter: filter, top: 1000, skip: 2000)
         #expect(result.value?.value.map(\.id) == ["a", "b"])
         let request = try #require(apiRequests(transport).first)
-        #expect(request.url.absoluteString
-            == "https://api.security.microsoft.com/api/machineactions?$filter=id%20in%20%28%27a%27%2C%27b%27%29&$top=1000&$skip=2000")
+        #expect(
+            request.url.absoluteString
+                == "https://api.security.microsoft.com/api/machineactions?$filter=id%20in%20%28%27a%27%2C%27b%27%29&$top=1000&$skip=2000"
+        )
         let items = URLComponents(url: request.url, resolvingAgainstBaseURL: false)?.queryItems ?? []
         #expect(items.first { $0.name == "$filter" }?.value == "id in ('a','b')")
     }
 
     @Test func errorBodiesBecomeFailuresWithCodeMessageTargetAndRetryAfter() async throws {
         let (client, _, _) = try makeClient([
-            .response(.json(400, #"{"error":{"code":"ActiveRequestAlreadyExists","message":"Action is already in progress","target":"t-1"}}"#)),
+            .response(
+                .json(
+                    400,
+                    #"{"error":{"code":"ActiveRequestAlreadyExists","message":"Action is already in progress","target":"t-1"}}"#)),
             .response(.json(429, #"{"error":{"code":"TooManyRequests","message":"Rate limit"}}"#, headers: ["Retry-After": "7"])),
             .response(TransportResponse(status: 502, body: Data("<html>Bad Gateway</html>".utf8))),
             .response(.json(201, #"{"unexpected":true}"#)),
         ])
         let pending = try #require(
             try await client.stopAndQuarantineFile(machineId: Self.machine, sha1: Self.sha1, comment: "c").failure)
-        #expect(pending == CallFailure(
-            kind: .http(status: 400), code: "ActiveRequestAlreadyExists", message: "Action is already in progress",
-            target: "t-1"))
+        #expect(
+            pending
+                == CallFailure(
+                    kind: .http(status: 400), code: "ActiveRequestAlreadyExists", message: "Action is already in progress",
+                    target: "t-1"))
         #expect(pending.category == .alreadyPending)
 
         let limited = try #require(
@@ -182,14 +194,20 @@ struct MDEClientTests {
     @Test func pathSegmentsAreEscaped() async throws {
         let (client, transport, _) = try makeClient([.response(.json(200, #"{"id":"x"}"#))])
         _ = try await client.machineAction(id: "a/b?c")
-        #expect(apiRequests(transport).first?.url.absoluteString
-            == "https://api.security.microsoft.com/api/machineactions/a%2Fb%3Fc")
+        #expect(
+            apiRequests(transport).first?.url.absoluteString
+                == "https://api.security.microsoft.com/api/machineactions/a%2Fb%3Fc")
     }
 }
 
 /// A thread-safe counter for handler closures.
 final class ClientTestCounter: Sendable {
     private let value = Mutex(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
+    func next() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
     var current: Int { value.withLock { $0 } }
 }

@@ -137,8 +137,9 @@ struct WireDecodingTests {
         #expect(MDEDate.format(Date(timeIntervalSince1970: 1_795_255_200.5)) == "2026-11-21T10:00:00.5000000Z")
         #expect(MDEDate.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.0000000Z")
         #expect(MDEDate.formatSeconds(Date(timeIntervalSince1970: 1_795_255_200.5)) == "2026-11-21T10:00:00Z")
-        #expect(MDEDate.formatSeconds(Date(timeIntervalSince1970: 1_795_255_200.5), roundingUp: true)
-            == "2026-11-21T10:00:01Z")
+        #expect(
+            MDEDate.formatSeconds(Date(timeIntervalSince1970: 1_795_255_200.5), roundingUp: true)
+                == "2026-11-21T10:00:01Z")
     }
 
     @Test(arguments: [
@@ -163,8 +164,10 @@ struct WireDecodingTests {
         #expect(abs(date.timeIntervalSince1970 - seconds) < 0.000_01)
     }
 
-    @Test(arguments: ["", "2018-12-04", "2018-12-04T12:15:04", "2018-13-04T12:15:04Z", "2018-12-04T12:15:04.Z",
-        "2018-12-04 12:15:04Z", "2018-12-04T12:15:04Zjunk"])
+    @Test(arguments: [
+        "", "2018-12-04", "2018-12-04T12:15:04", "2018-13-04T12:15:04Z", "2018-12-04T12:15:04.Z",
+        "2018-12-04 12:15:04Z", "2018-12-04T12:15:04Zjunk",
+    ])
     func rejectsOtherTimestamps(text: String) {
         #expect(MDEDate.parse(text) == nil)
     }
@@ -181,20 +184,25 @@ struct WireDecodingTests {
 
 struct APIErrorBodyTests {
     @Test func decodesAFullErrorBody() {
-        let body = #"{"error":{"code":"ResourceNotFound","message":"Machine 123123123 was not found","target":"43f4cb08-8fac-4b65-9db1-745c2ae65f3a"}}"#
-        #expect(APIErrorBody.decode(from: Data(body.utf8)) == APIErrorBody(
-            code: "ResourceNotFound", message: "Machine 123123123 was not found",
-            target: "43f4cb08-8fac-4b65-9db1-745c2ae65f3a"))
+        let body =
+            #"{"error":{"code":"ResourceNotFound","message":"Machine 123123123 was not found","target":"43f4cb08-8fac-4b65-9db1-745c2ae65f3a"}}"#
+        #expect(
+            APIErrorBody.decode(from: Data(body.utf8))
+                == APIErrorBody(
+                    code: "ResourceNotFound", message: "Machine 123123123 was not found",
+                    target: "43f4cb08-8fac-4b65-9db1-745c2ae65f3a"))
     }
 
     @Test func decodesAPartialErrorBody() {
         let body = #"{"error":{"code":"ActiveRequestAlreadyExists"}}"#
-        #expect(APIErrorBody.decode(from: Data(body.utf8))
-            == APIErrorBody(code: "ActiveRequestAlreadyExists", message: nil, target: nil))
+        #expect(
+            APIErrorBody.decode(from: Data(body.utf8))
+                == APIErrorBody(code: "ActiveRequestAlreadyExists", message: nil, target: nil))
     }
 
     @Test func decodesAnODataErrorWithEmptyCodeAndDetails() {
-        let body = #"{"error":{"code":"","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported.","details":[]}}"#
+        let body =
+            #"{"error":{"code":"","message":"The query specified in the URI is not valid. Custom query option '$stop' that starts with '$' is not supported.","details":[]}}"#
         let error = APIErrorBody.decode(from: Data(body.utf8))
         #expect(error?.code == nil)
         #expect(error?.message?.hasPrefix("The query specified in the URI is not valid.") == true)

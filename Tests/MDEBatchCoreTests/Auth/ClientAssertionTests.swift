@@ -45,9 +45,11 @@ struct ClientAssertionTests {
         let payload = try base64URLDecode(parts[1])
         let claims = try JSONDecoder().decode(Claims.self, from: payload)
         let issued = Int(now.timeIntervalSince1970)
-        #expect(claims == Claims(
-            aud: audience, iss: "app-id", sub: "app-id", jti: "6e0c1b5a-3f39-4c53-9d26-0d8c6c5b7a11",
-            nbf: issued, iat: issued, exp: issued + 600))
+        #expect(
+            claims
+                == Claims(
+                    aud: audience, iss: "app-id", sub: "app-id", jti: "6e0c1b5a-3f39-4c53-9d26-0d8c6c5b7a11",
+                    nbf: issued, iat: issued, exp: issued + 600))
         let keys = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any]).keys
         #expect(Set(keys) == ["aud", "iss", "sub", "jti", "nbf", "iat", "exp"])
     }
@@ -58,7 +60,8 @@ struct ClientAssertionTests {
         let signature = _RSA.Signing.RSASignature(rawRepresentation: try base64URLDecode(parts[2]))
         let signed = Data("\(parts[0]).\(parts[1])".utf8)
         #expect(publicKey.isValidSignature(signature, for: SHA256.hash(data: signed), padding: .insecurePKCS1v1_5))
-        #expect(!publicKey.isValidSignature(signature, for: SHA256.hash(data: signed + Data("x".utf8)), padding: .insecurePKCS1v1_5))
+        #expect(
+            !publicKey.isValidSignature(signature, for: SHA256.hash(data: signed + Data("x".utf8)), padding: .insecurePKCS1v1_5))
     }
 
     @Test func aKeyThatDoesNotBelongToTheCertificateIsRefused() throws {
@@ -66,7 +69,9 @@ struct ClientAssertionTests {
         let certificateBlock = String(pem[..<(try #require(pem.range(of: "-----BEGIN PRIVATE KEY-----"))).lowerBound])
         let otherKey = try _RSA.Signing.PrivateKey(keySize: .bits2048)
         let mixed = certificateBlock + otherKey.pkcs8PEMRepresentation
-        #expect(throws: AuthError.certificateInvalid(path: "mixed.pem", reason: "its private key does not belong to its certificate")) {
+        #expect(
+            throws: AuthError.certificateInvalid(path: "mixed.pem", reason: "its private key does not belong to its certificate")
+        ) {
             try ClientCertificate(pem: mixed, path: "mixed.pem")
         }
     }

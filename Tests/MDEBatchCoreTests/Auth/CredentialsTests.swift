@@ -42,7 +42,10 @@ struct CredentialsTests {
             try Credentials.fromEnvironment(["MDE_ACCESS_TOKEN": noExp], now: now)
         }
         let opaque = try Credentials.fromEnvironment(["MDE_ACCESS_TOKEN": "opaque-emulator-token"], now: now)
-        guard case .accessToken(let token) = opaque.method else { Issue.record("expected a token"); return }
+        guard case .accessToken(let token) = opaque.method else {
+            Issue.record("expected a token")
+            return
+        }
         #expect(token.expiresAt == nil)
     }
 
@@ -52,8 +55,9 @@ struct CredentialsTests {
         #expect(credentials.method == .clientSecret(Secret("s3cr3t-value")))
         #expect(credentials.tenantId == "contoso-tenant")
         #expect(credentials.clientId == "app-id")
-        #expect(credentials.tokenEndpoint?.absoluteString
-            == "https://login.microsoftonline.com/contoso-tenant/oauth2/v2.0/token")
+        #expect(
+            credentials.tokenEndpoint?.absoluteString
+                == "https://login.microsoftonline.com/contoso-tenant/oauth2/v2.0/token")
         #expect(!credentials.description.contains("s3cr3t-value"))
         #expect(!String(reflecting: credentials).contains("s3cr3t-value"))
         var dumped = ""
@@ -75,7 +79,8 @@ struct CredentialsTests {
                 ["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET_FILE": empty.path], now: now)
         }
         let missing = directory.appendingPathComponent("nope").path
-        #expect(throws: AuthError.secretFileUnreadable(variable: "MDE_CLIENT_SECRET_FILE", path: missing, reason: "no such file")) {
+        #expect(throws: AuthError.secretFileUnreadable(variable: "MDE_CLIENT_SECRET_FILE", path: missing, reason: "no such file"))
+        {
             try Credentials.fromEnvironment(
                 ["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET_FILE": missing], now: now)
         }
@@ -103,8 +108,10 @@ struct CredentialsTests {
         #expect(credentials.method == .clientSecret(Secret("az-secret")))
         #expect(credentials.authority.absoluteString == "https://login.microsoftonline.us")
         let certificate = try Credentials.fromEnvironment(
-            ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c",
-             "AZURE_CLIENT_CERTIFICATE_PATH": try AuthTestFixtures.certificatePath], now: now)
+            [
+                "AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c",
+                "AZURE_CLIENT_CERTIFICATE_PATH": try AuthTestFixtures.certificatePath,
+            ], now: now)
         #expect(certificate.variables == ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_CERTIFICATE_PATH"])
     }
 
@@ -125,12 +132,14 @@ struct CredentialsTests {
 
     @Test func authorityOverrideAndCloudDefault() throws {
         let base = ["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET": "s"]
-        #expect(try Credentials.fromEnvironment(base, cloud: .gccHigh, now: now).tokenEndpoint?.absoluteString
-            == "https://login.microsoftonline.us/t/oauth2/v2.0/token")
+        #expect(
+            try Credentials.fromEnvironment(base, cloud: .gccHigh, now: now).tokenEndpoint?.absoluteString
+                == "https://login.microsoftonline.us/t/oauth2/v2.0/token")
         var custom = base
         custom["MDE_AUTHORITY"] = "http://127.0.0.1:8080"
-        #expect(try Credentials.fromEnvironment(custom, now: now).tokenEndpoint?.absoluteString
-            == "http://127.0.0.1:8080/t/oauth2/v2.0/token")
+        #expect(
+            try Credentials.fromEnvironment(custom, now: now).tokenEndpoint?.absoluteString
+                == "http://127.0.0.1:8080/t/oauth2/v2.0/token")
         custom["MDE_AUTHORITY"] = "login.partner.example"
         #expect(try Credentials.fromEnvironment(custom, now: now).authority.absoluteString == "https://login.partner.example")
         custom["MDE_AUTHORITY"] = "http://login.example.com"
@@ -152,16 +161,26 @@ struct CredentialsTests {
         (["MDE_TENANT_ID": "t"], .missingVariable(missing: "MDE_CLIENT_ID", present: "MDE_TENANT_ID")),
         (["MDE_CLIENT_SECRET": "s"], .missingVariable(missing: "MDE_CLIENT_ID", present: "MDE_CLIENT_SECRET")),
         (["MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET": "s"], .missingVariable(missing: "MDE_TENANT_ID", present: "MDE_CLIENT_ID")),
-        (["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c"],
-         .missingClientCredential(clientIdVariable: "MDE_CLIENT_ID",
-                                  options: ["MDE_CLIENT_SECRET", "MDE_CLIENT_SECRET_FILE", "MDE_CLIENT_CERTIFICATE"])),
-        (["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"],
-         .missingClientCredential(clientIdVariable: "AZURE_CLIENT_ID",
-                                  options: ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"])),
-        (["AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"],
-         .missingVariable(missing: "AZURE_TENANT_ID", present: "AZURE_CLIENT_ID")),
-        (["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET": "s", "MDE_CLIENT_CERTIFICATE": "/x.pem"],
-         .conflictingCredentials(["MDE_CLIENT_SECRET", "MDE_CLIENT_CERTIFICATE"])),
+        (
+            ["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c"],
+            .missingClientCredential(
+                clientIdVariable: "MDE_CLIENT_ID",
+                options: ["MDE_CLIENT_SECRET", "MDE_CLIENT_SECRET_FILE", "MDE_CLIENT_CERTIFICATE"])
+        ),
+        (
+            ["AZURE_TENANT_ID": "t", "AZURE_CLIENT_ID": "c"],
+            .missingClientCredential(
+                clientIdVariable: "AZURE_CLIENT_ID",
+                options: ["AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH"])
+        ),
+        (
+            ["AZURE_CLIENT_ID": "c", "AZURE_CLIENT_SECRET": "s"],
+            .missingVariable(missing: "AZURE_TENANT_ID", present: "AZURE_CLIENT_ID")
+        ),
+        (
+            ["MDE_TENANT_ID": "t", "MDE_CLIENT_ID": "c", "MDE_CLIENT_SECRET": "s", "MDE_CLIENT_CERTIFICATE": "/x.pem"],
+            .conflictingCredentials(["MDE_CLIENT_SECRET", "MDE_CLIENT_CERTIFICATE"])
+        ),
     ]
 
     @Test(arguments: incompleteSets)
@@ -174,12 +193,16 @@ struct CredentialsTests {
         let missing = AuthError.missingClientCredential(
             clientIdVariable: "MDE_CLIENT_ID",
             options: ["MDE_CLIENT_SECRET", "MDE_CLIENT_SECRET_FILE", "MDE_CLIENT_CERTIFICATE"])
-        #expect(missing.description
-            == "MDE_CLIENT_ID is set but neither MDE_CLIENT_SECRET, MDE_CLIENT_SECRET_FILE nor MDE_CLIENT_CERTIFICATE is; set one of them.")
-        #expect(AuthError.missingVariable(missing: "MDE_TENANT_ID", present: "MDE_CLIENT_ID").description
-            == "MDE_CLIENT_ID is set but MDE_TENANT_ID is not; set MDE_TENANT_ID too.")
-        #expect(AuthError.conflictingCredentials(["MDE_CLIENT_SECRET", "MDE_CLIENT_CERTIFICATE"]).description
-            == "MDE_CLIENT_SECRET and MDE_CLIENT_CERTIFICATE are both set; set only one way to authenticate.")
+        #expect(
+            missing.description
+                == "MDE_CLIENT_ID is set but neither MDE_CLIENT_SECRET, MDE_CLIENT_SECRET_FILE nor MDE_CLIENT_CERTIFICATE is; set one of them."
+        )
+        #expect(
+            AuthError.missingVariable(missing: "MDE_TENANT_ID", present: "MDE_CLIENT_ID").description
+                == "MDE_CLIENT_ID is set but MDE_TENANT_ID is not; set MDE_TENANT_ID too.")
+        #expect(
+            AuthError.conflictingCredentials(["MDE_CLIENT_SECRET", "MDE_CLIENT_CERTIFICATE"]).description
+                == "MDE_CLIENT_SECRET and MDE_CLIENT_CERTIFICATE are both set; set only one way to authenticate.")
     }
 
     @Test func unusableCertificatesAreNamed() throws {

@@ -38,16 +38,19 @@ struct TokenProviderTests {
         #expect(request.method == "POST")
         #expect(request.url.absoluteString == "https://login.microsoftonline.com/contoso/oauth2/v2.0/token")
         #expect(request.headers["Content-Type"] == "application/x-www-form-urlencoded")
-        #expect(try form(request) == [
-            "grant_type": "client_credentials", "client_id": "app-id", "client_secret": "s3cr3t+/=",
-            "scope": "https://api.securitycenter.microsoft.com/.default",
-        ])
+        #expect(
+            try form(request) == [
+                "grant_type": "client_credentials", "client_id": "app-id", "client_secret": "s3cr3t+/=",
+                "scope": "https://api.securitycenter.microsoft.com/.default",
+            ])
     }
 
     @Test func certificateRequestSendsASignedAssertion() async throws {
         let credentials = try Credentials.fromEnvironment(
-            ["MDE_TENANT_ID": "contoso", "MDE_CLIENT_ID": "app-id",
-             "MDE_CLIENT_CERTIFICATE": try AuthTestFixtures.certificatePath], now: clock.now)
+            [
+                "MDE_TENANT_ID": "contoso", "MDE_CLIENT_ID": "app-id",
+                "MDE_CLIENT_CERTIFICATE": try AuthTestFixtures.certificatePath,
+            ], now: clock.now)
         let transport = tokenEndpoint()
         let provider = TokenProvider(
             credentials: credentials, resource: CloudPreset.gcc.tokenResource, transport: transport, clock: clock)
@@ -120,12 +123,15 @@ struct TokenProviderTests {
     }
 
     @Test func tokenEndpointErrorsBecomeTokenRequestFailed() async throws {
-        let body = #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: 2"}"#
+        let body =
+            #"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: 1\r\nCorrelation ID: 2"}"#
         let transport = StubTransport(replies: [.response(.json(401, body)), .failure(.connection("connection refused"))])
         let provider = TokenProvider(credentials: try secretCredentials(), resource: "r", transport: transport, clock: clock)
         let error = await #expect(throws: AuthError.self) { try await provider.token() }
-        #expect(error == .tokenRequestFailed(
-            status: 401, code: "invalid_client", description: "AADSTS7000215: Invalid client secret provided."))
+        #expect(
+            error
+                == .tokenRequestFailed(
+                    status: 401, code: "invalid_client", description: "AADSTS7000215: Invalid client secret provided."))
         #expect(error?.description.contains("s3cr3t") == false)
         // A failed refresh is not cached: the next call tries again.
         await #expect(throws: AuthError.tokenEndpointUnreachable("The connection failed: connection refused.")) {

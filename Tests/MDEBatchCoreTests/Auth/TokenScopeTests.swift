@@ -19,7 +19,10 @@ struct TokenScopeTests {
         case .public:
             ("https://login.microsoftonline.com/contoso/oauth2/v2.0/token", "https://api.securitycenter.microsoft.com/.default")
         case .gcc:
-            ("https://login.microsoftonline.com/contoso/oauth2/v2.0/token", "https://api-gcc.securitycenter.microsoft.us/.default")
+            (
+                "https://login.microsoftonline.com/contoso/oauth2/v2.0/token",
+                "https://api-gcc.securitycenter.microsoft.us/.default"
+            )
         case .gccHigh:
             ("https://login.microsoftonline.us/contoso/oauth2/v2.0/token", "https://api-gov.securitycenter.microsoft.us/.default")
         case .dod:

@@ -23,7 +23,9 @@ struct ActionIdReaderTests {
 
     @Test
     func readsTheActionIdColumnOfThisToolsReport() throws {
-        let path = try Self.write("report.csv", """
+        let path = try Self.write(
+            "report.csv",
+            """
             job,source,line,machine_id,sha1,comment,outcome,action_id,action_status\r
             q-1,in.csv,2,\(String(repeating: "1", count: 40)),\(String(repeating: "a", count: 40)),"x, y",submitted,\(Self.a),Pending\r
             q-1,in.csv,3,\(String(repeating: "2", count: 40)),\(String(repeating: "b", count: 40)),z,failed,,\r
@@ -52,7 +54,9 @@ struct ActionIdReaderTests {
 
     @Test
     func readsJSONLinesAndRejectsBadLinesByLine() throws {
-        let path = try Self.write("ids.jsonl", """
+        let path = try Self.write(
+            "ids.jsonl",
+            """
             {"actionId": "\(Self.a)", "machineId": "m"}
 
             not json
@@ -98,8 +102,10 @@ struct ActionIdReaderTests {
     @Test
     func cancelJobFromAReportRejectsBadIdsWithTheirLineAndSkipsRowsWithoutOne() throws {
         let store = try StateStore.inMemory()
-        let path = try Self.write("mixed.csv", "action_id,note\n\(Self.a),ok\nnot-an-id,bad\n,failed row\n\(Self.a.uppercased()),again\n")
-        let result = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
+        let path = try Self.write(
+            "mixed.csv", "action_id,note\n\(Self.a),ok\nnot-an-id,bad\n,failed row\n\(Self.a.uppercased()),again\n")
+        let result = try CancelJobIngest.fromReport(
+            path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
         let job = try #require(result.creation.job)
         #expect(result.withoutActionId == 1)
         let rows = try store.rows(jobId: job.id)
@@ -108,14 +114,16 @@ struct ActionIdReaderTests {
         #expect(rows[1].errorMessage?.hasPrefix("\(path):3:") == true)
         #expect(rows[2].errorMessage == "duplicate of \(path):2")
         #expect(rows[0].targetActionId == Self.a)
-        let again = try CancelJobIngest.fromReport(path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
+        let again = try CancelJobIngest.fromReport(
+            path: path, options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
         guard case .existing(let existing) = again.creation else {
             Issue.record("the same file and options should find the same job")
             return
         }
         #expect(existing.id == job.id)
         let unusable = try CancelJobIngest.fromReport(
-            path: try Self.write("x.csv", "a,b\n1,2\n"), options: CancelJobOptions(comment: "c"), target: nil, store: store, now: Date())
+            path: try Self.write("x.csv", "a,b\n1,2\n"), options: CancelJobOptions(comment: "c"), target: nil, store: store,
+            now: Date())
         #expect(unusable.creation == .aborted)
         #expect(unusable.fileErrors.count == 1)
     }

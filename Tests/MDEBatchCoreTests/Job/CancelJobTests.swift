@@ -62,7 +62,8 @@ struct CancelJobTests {
     @Test(.timeLimit(.minutes(1)))
     func actionsTheStateKnowsAreFinalAreNotSentUnlessAskedTo() async throws {
         let harness = try JobHarness(rows: JobHarness.rows(2))
-        let ids = try harness.submitAll(actual: { $0 == 0 ? "Succeeded" : "Pending" }, known: { $0 == 0 ? "Succeeded" : "Pending" })
+        let ids = try harness.submitAll(
+            actual: { $0 == 0 ? "Succeeded" : "Pending" }, known: { $0 == 0 ? "Succeeded" : "Pending" })
         let job = try harness.makeCancelJob()
         let outcome = try await harness.run(job)
         #expect(outcome.counts[.alreadyFinal] == 1)
@@ -96,7 +97,9 @@ struct CancelJobTests {
         #expect(missing.errorTarget == "t-2")
         #expect(missing.attempts == 1)
         #expect(harness.fake.cancelPosts.count == 2)
-        #expect(try harness.store.rows(jobId: harness.job.id).first { $0.actionId == missing.targetActionId }?.cancelStatus == "not-found")
+        #expect(
+            try harness.store.rows(jobId: harness.job.id).first { $0.actionId == missing.targetActionId }?.cancelStatus
+                == "not-found")
         _ = ids
     }
 
@@ -196,7 +199,8 @@ struct CancelJobTests {
         harness.fake.setStatus(ids[1], "Cancelled", cancellationComment: job.comment)
 
         // The same cancel command again finds the same job.
-        let resumed = try CancelJobIngest.fromJob(harness.job, options: CancelJobOptions(comment: "stop it"), store: harness.store, now: harness.clock.now)
+        let resumed = try CancelJobIngest.fromJob(
+            harness.job, options: CancelJobOptions(comment: "stop it"), store: harness.store, now: harness.clock.now)
         guard case .existing(let record) = resumed.creation else {
             Issue.record("expected the existing cancel job, got \(resumed.creation)")
             return

@@ -118,7 +118,8 @@ final class FakeMDE: Sendable {
             case .status(let status, let code, let retryAfter):
                 var headers: TransportHeaders = [:]
                 if let retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
-                return .json(status, #"{"error":{"code":"\#(code)","message":"\#(code) happened","target":"t-1"}}"#, headers: headers)
+                return .json(
+                    status, #"{"error":{"code":"\#(code)","message":"\#(code) happened","target":"t-1"}}"#, headers: headers)
             case .drop:
                 throw TransportError.connection("connection reset by peer")
             }
@@ -136,7 +137,9 @@ final class FakeMDE: Sendable {
             if let failure {
                 var headers: TransportHeaders = [:]
                 if let retryAfter = failure.retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
-                return .json(failure.status, #"{"error":{"code":"\#(failure.code)","message":"\#(failure.code) happened"}}"#, headers: headers)
+                return .json(
+                    failure.status, #"{"error":{"code":"\#(failure.code)","message":"\#(failure.code) happened"}}"#,
+                    headers: headers)
             }
             guard let action = action(id) else {
                 return .json(404, #"{"error":{"code":"ResourceNotFound","message":"Machine action \#(id) was not found"}}"#)
@@ -165,7 +168,9 @@ final class FakeMDE: Sendable {
                 return .json(404, #"{"error":{"code":"ResourceNotFound","message":"Machine action \#(id) was not found"}}"#)
             }
             guard action.status == "Pending" || action.status == "InProgress" else {
-                return .json(400, #"{"error":{"code":"BadRequest","message":"Machine action \#(id) is in final state \#(action.status)"}}"#)
+                return .json(
+                    400, #"{"error":{"code":"BadRequest","message":"Machine action \#(id) is in final state \#(action.status)"}}"#
+                )
             }
             setStatus(id, "Cancelled", cancellationComment: comment)
             return .json(200, Self.json(self.action(id)!))
@@ -194,7 +199,8 @@ final class FakeMDE: Sendable {
 
     static func json(_ action: Action) -> String {
         let comment = action.comment.replacingOccurrences(of: "\"", with: "\\\"")
-        let cancellation = action.cancellationComment.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
+        let cancellation =
+            action.cancellationComment.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
         return """
             {"id":"\(action.id)","type":"StopAndQuarantineFile","status":"\(action.status)","machineId":"\(action.machineId)",\
             "requestorComment":"\(comment)","creationDateTimeUtc":"2027-01-15T08:00:00Z","cancellationComment":\(cancellation),\

@@ -17,7 +17,8 @@ struct JobHarness {
         fake = FakeMDE(clock: clock)
         transport = fake.makeTransport()
         store = try StateStore.inMemory()
-        let creation = try store.createJob(NewJob(kind: .quarantine, inputs: ["t.csv"], options: "{}"), now: clock.now) { inserter in
+        let creation = try store.createJob(NewJob(kind: .quarantine, inputs: ["t.csv"], options: "{}"), now: clock.now) {
+            inserter in
             for row in rows { try inserter.insert(row) }
             return UUID().uuidString
         }
@@ -35,13 +36,18 @@ struct JobHarness {
 
     func makeJob(stop: StopController = StopController()) throws -> QuarantineJob {
         let credentials = try Credentials.fromEnvironment(
-            ["MDE_TENANT_ID": "tenant", "MDE_CLIENT_ID": "client", "MDE_CLIENT_SECRET": "secret", "MDE_AUTHORITY": "https://login.test"],
+            [
+                "MDE_TENANT_ID": "tenant", "MDE_CLIENT_ID": "client", "MDE_CLIENT_SECRET": "secret",
+                "MDE_AUTHORITY": "https://login.test",
+            ],
             now: clock.now)
-        let tokens = TokenProvider(credentials: credentials, resource: "https://api.securitycenter.microsoft.com", transport: transport, clock: clock)
+        let tokens = TokenProvider(
+            credentials: credentials, resource: "https://api.securitycenter.microsoft.com", transport: transport, clock: clock)
         let client = MDEClient(
             baseURL: URL(string: "https://api.test")!, transport: transport, tokens: tokens, requestTimeout: 30,
             userAgent: "test", clock: clock)
-        let gate = QuotaGate(store: store, clock: clock, tenant: "tenant/client", policy: settings.policy, requestTimeout: settings.requestTimeout)
+        let gate = QuotaGate(
+            store: store, clock: clock, tenant: "tenant/client", policy: settings.policy, requestTimeout: settings.requestTimeout)
         return QuarantineJob(
             job: job, store: store, client: client, tokens: tokens, gate: gate, clock: clock, settings: settings, stop: stop,
             logger: Logger(label: "test"), random: { 0.5 })
@@ -53,7 +59,10 @@ struct JobHarness {
         var ids: [String] = []
         for (index, row) in try store.rows(jobId: job.id).enumerated() {
             let id = UUID().uuidString.lowercased()
-            fake.seed(.init(id: id, machineId: row.machineId, sha1: row.sha1, comment: row.comment, status: actual(index), created: clock.now))
+            fake.seed(
+                .init(
+                    id: id, machineId: row.machineId, sha1: row.sha1, comment: row.comment, status: actual(index),
+                    created: clock.now))
             try store.updateRow(
                 row.id, now: clock.now, call: CallRecord(outcome: .submitted, httpStatus: 201),
                 update: .submitted(actionId: id, actionStatus: known(index), adopted: false))
@@ -63,7 +72,9 @@ struct JobHarness {
     }
 
     /// A cancel job for every action of the quarantine job.
-    func makeCancelJob(options: CancelJobOptions = CancelJobOptions(comment: "stop it"), stop: StopController = StopController()) throws -> CancelJob {
+    func makeCancelJob(options: CancelJobOptions = CancelJobOptions(comment: "stop it"), stop: StopController = StopController())
+        throws -> CancelJob
+    {
         let creation = try CancelJobIngest.fromJob(job, options: options, store: store, now: clock.now).creation
         return try makeCancelJob(creation.job!, stop: stop)
     }
@@ -80,6 +91,7 @@ struct JobHarness {
     /// asleep on it, so an hour of quota passes in milliseconds.
     func run(_ job: some RunnableJob) async throws -> JobOutcome {
         let transport = self.transport
-        return try await clock.drive(activity: { transport.requests.count }) { try await job.run() }
+        let activity: @Sendable () -> Int = { transport.requests.count }
+        return try await clock.drive(activity: activity) { try await job.run() }
     }
 }

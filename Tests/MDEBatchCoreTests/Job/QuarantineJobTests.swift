@@ -66,7 +66,10 @@ struct QuarantineJobTests {
     func activeRequestAlreadyExistsAdoptsThePendingAction() async throws {
         let harness = try JobHarness(rows: JobHarness.rows(1))
         let row = JobHarness.rows(1)[0]
-        harness.fake.seed(.init(id: "existing-1", machineId: row.machineId, sha1: row.sha1, comment: "someone else", status: "Pending", created: harness.clock.now))
+        harness.fake.seed(
+            .init(
+                id: "existing-1", machineId: row.machineId, sha1: row.sha1, comment: "someone else", status: "Pending",
+                created: harness.clock.now))
         harness.fake.enqueue(.status(400, code: "ActiveRequestAlreadyExists"))
         let outcome = try await harness.run(try harness.makeJob())
         #expect(outcome.counts[.alreadyPending] == 1)
@@ -133,9 +136,10 @@ struct QuarantineJobTests {
             for: .send(rowId: row.id), jobId: harness.job.id, tenant: "tenant/client", api: .stopAndQuarantine,
             now: harness.clock.now, requestTimeout: 30
         ) { _, _ in .go }
-        harness.fake.seed(.init(
-            id: "made-before-crash", machineId: row.machineId, sha1: row.sha1,
-            comment: harness.job.effectivePlan.sentComment(row.comment), status: "Pending", created: harness.clock.now))
+        harness.fake.seed(
+            .init(
+                id: "made-before-crash", machineId: row.machineId, sha1: row.sha1,
+                comment: harness.job.effectivePlan.sentComment(row.comment), status: "Pending", created: harness.clock.now))
         let outcome = try await harness.run(try harness.makeJob())
         #expect(outcome.counts[.submitted] == 1)
         #expect(harness.fake.posts.isEmpty)

@@ -23,13 +23,15 @@ struct QuarantineTransitionTests {
             nextAttemptAt: nil, inDoubtSince: now, cancelStatus: nil)
     }
 
-    @Test(arguments: [
-        // (status, code, expected update kind, in doubt, refunded)
-        (500, nil, "retry", true, false), (503, nil, "retry", true, false), (408, nil, "retry", true, false),
-        (nil, nil, "retry", true, false), (429, nil, "retry", false, true),
-        (400, "ActiveRequestAlreadyExists", "retry", false, false), (400, "OsPlatformNotSupported", "failed", false, false),
-        (401, nil, "failed", false, false), (403, nil, "failed", false, false), (404, "ResourceNotFound", "failed", false, false),
-    ] as [(Int?, String?, String, Bool, Bool)])
+    @Test(
+        arguments: [
+            // (status, code, expected update kind, in doubt, refunded)
+            (500, nil, "retry", true, false), (503, nil, "retry", true, false), (408, nil, "retry", true, false),
+            (nil, nil, "retry", true, false), (429, nil, "retry", false, true),
+            (400, "ActiveRequestAlreadyExists", "retry", false, false), (400, "OsPlatformNotSupported", "failed", false, false),
+            (401, nil, "failed", false, false), (403, nil, "failed", false, false),
+            (404, "ResourceNotFound", "failed", false, false),
+        ] as [(Int?, String?, String, Bool, Bool)])
     func afterSendFailure(status: Int?, code: String?, kind: String, inDoubt: Bool, refunded: Bool) {
         let (record, update) = QuarantineTransition.afterSend(
             Self.failure(status, code: code), attempt: 2, maxAttempts: 6, now: Self.now, backoff: { _ in 7 })
@@ -57,30 +59,45 @@ struct QuarantineTransitionTests {
     @Test func afterLookup() throws {
         let row = Self.row()
         let sent = Self.now.addingTimeInterval(-30)
-        func lookup(_ result: ActionFinder.Result, sentAt: Date = sent, stopping: Bool = false) -> QuarantineTransition.AfterLookup {
+        func lookup(_ result: ActionFinder.Result, sentAt: Date = sent, stopping: Bool = false)
+            -> QuarantineTransition.AfterLookup
+        {
             QuarantineTransition.afterLookup(
                 result, row: row, sentAt: sentAt, visibilityDelay: 120, stopping: stopping, now: Self.now, backoff: { _ in 9 })
         }
         // Found: adopt its id.
-        #expect(lookup(.found(try Self.action("a-2"))) == .record(
-            CallRecord(outcome: .found, httpStatus: 201), .submitted(actionId: "a-2", actionStatus: "Pending", adopted: false)))
+        #expect(
+            lookup(.found(try Self.action("a-2")))
+                == .record(
+                    CallRecord(outcome: .found, httpStatus: 201),
+                    .submitted(actionId: "a-2", actionStatus: "Pending", adopted: false)))
         // Not found within the visibility delay: look again when it has passed, still in doubt.
-        #expect(lookup(.notFound) == .record(
-            CallRecord(row: row, outcome: .notYetVisible),
-            .retry(at: sent.addingTimeInterval(120), inDoubt: true, refundAttempt: false)))
+        #expect(
+            lookup(.notFound)
+                == .record(
+                    CallRecord(row: row, outcome: .notYetVisible),
+                    .retry(at: sent.addingTimeInterval(120), inDoubt: true, refundAttempt: false)))
         // Not found after it: send again.
         #expect(lookup(.notFound, sentAt: Self.now.addingTimeInterval(-121)) == .send)
         // The lookup failed: try it later, still in doubt; stopping leaves the row alone.
-        #expect(lookup(.unavailable(nil)) == .record(
-            CallRecord(row: row, outcome: .lookupUnavailable), .retry(at: Self.now.addingTimeInterval(9), inDoubt: true, refundAttempt: false)))
+        #expect(
+            lookup(.unavailable(nil))
+                == .record(
+                    CallRecord(row: row, outcome: .lookupUnavailable),
+                    .retry(at: Self.now.addingTimeInterval(9), inDoubt: true, refundAttempt: false)))
         #expect(lookup(.unavailable(nil), stopping: true) == .wait)
     }
 
-    static func stopAction(_ id: String, sha1: String, status: String = "Pending", created: String = "2027-01-15T08:00:00Z") throws -> MachineAction {
-        try JSONDecoder().decode(MachineAction.self, from: Data("""
-            {"id":"\(id)","type":"StopAndQuarantineFile","status":"\(status)","creationDateTimeUtc":"\(created)",
-             "relatedFileInfo":{"fileIdentifier":"\(sha1)","fileIdentifierType":"Sha1"}}
-            """.utf8))
+    static func stopAction(_ id: String, sha1: String, status: String = "Pending", created: String = "2027-01-15T08:00:00Z")
+        throws -> MachineAction
+    {
+        try JSONDecoder().decode(
+            MachineAction.self,
+            from: Data(
+                """
+                {"id":"\(id)","type":"StopAndQuarantineFile","status":"\(status)","creationDateTimeUtc":"\(created)",
+                 "relatedFileInfo":{"fileIdentifier":"\(sha1)","fileIdentifierType":"Sha1"}}
+                """.utf8))
     }
 
     @Test func afterActiveRequestAlreadyExistsAdoptsWaitsForTheDeviceOrRetries() throws {
@@ -98,7 +115,8 @@ struct QuarantineTransitionTests {
         // Another file's open action keeps the device busy: wait for it, not fail.
         let waiting = decide(.actions([other, try Self.stopAction("a-9", sha1: "s", status: "Succeeded")]))
         #expect(waiting.0.outcome == .deviceBusy)
-        #expect(waiting.1 == .waitForDevice(blockingActionId: "b-1", since: MDEDate.parse("2027-01-15T07:00:00Z")!, checkAt: check))
+        #expect(
+            waiting.1 == .waitForDevice(blockingActionId: "b-1", since: MDEDate.parse("2027-01-15T07:00:00Z")!, checkAt: check))
         // Nothing open (it just ended, or is not visible yet): try again later; give up only at the last attempt.
         #expect(decide(.actions([])).1 == .retry(at: later, inDoubt: false, refundAttempt: false))
         #expect(decide(.unavailable(nil)).1 == .retry(at: later, inDoubt: false, refundAttempt: false))
@@ -107,10 +125,11 @@ struct QuarantineTransitionTests {
         #expect(last.0.outcome == .gaveUp)
     }
 
-    @Test(arguments: [
-        (200, nil, "accepted", true), (400, nil, "retry-in-doubt", true), (404, nil, "not-found", false),
-        (403, nil, "failed", false), (503, nil, "retry-in-doubt", false), (401, nil, "failed", false),
-    ] as [(Int, String?, String, Bool)])
+    @Test(
+        arguments: [
+            (200, nil, "accepted", true), (400, nil, "retry-in-doubt", true), (404, nil, "not-found", false),
+            (403, nil, "failed", false), (503, nil, "retry-in-doubt", false), (401, nil, "failed", false),
+        ] as [(Int, String?, String, Bool)])
     func afterCancel(status: Int, code: String?, kind: String, readBack: Bool) throws {
         let result: CallResult<MachineAction> =
             status == 200 ? .success(try Self.action("a-4", status: "Cancelled"), status: 200) : Self.failure(status, code: code)

@@ -21,8 +21,12 @@ struct JobPlanTests {
         var sources: [InputSource] { [.file(path: url.path)] }
     }
 
-    func ingest(_ file: InputFile, _ store: StateStore, target: JobTarget?, options: QuarantineJobOptions = QuarantineJobOptions(ingest: IngestOptions()), pacing: JobPacing = .defaults) throws -> JobIngest.Result {
-        try JobIngest.ingest(file.sources, names: ["in.csv"], options: options, target: target, pacing: pacing, store: store, now: Date())
+    func ingest(
+        _ file: InputFile, _ store: StateStore, target: JobTarget?,
+        options: QuarantineJobOptions = QuarantineJobOptions(ingest: IngestOptions()), pacing: JobPacing = .defaults
+    ) throws -> JobIngest.Result {
+        try JobIngest.ingest(
+            file.sources, names: ["in.csv"], options: options, target: target, pacing: pacing, store: store, now: Date())
     }
 
     @Test func targetsAreNormalizedAndNamedByBaseAndTenant() {
@@ -55,7 +59,8 @@ struct JobPlanTests {
         let file = try InputFile(rows: 2)
         let first = try #require(try ingest(file, store, target: Self.tenantA).creation.job)
         for row in try store.rows(jobId: first.id) {
-            try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: .submitted, httpStatus: 201),
+            try store.updateRow(
+                row.id, now: Date(), call: CallRecord(outcome: .submitted, httpStatus: 201),
                 update: .submitted(actionId: "act-\(row.id)", actionStatus: "Pending", adopted: false))
         }
         // A changed file on the same target: the rows already sent there are not sent again.
@@ -73,7 +78,9 @@ struct JobPlanTests {
         let sent = try InputFile(rows: 1)
         let first = try #require(try ingest(sent, store, target: Self.tenantA).creation.job)
         let row = try #require(try store.rows(jobId: first.id).first)
-        try store.updateRow(row.id, now: Date(), call: CallRecord(outcome: .submitted), update: .submitted(actionId: "x", actionStatus: nil, adopted: false))
+        try store.updateRow(
+            row.id, now: Date(), call: CallRecord(outcome: .submitted),
+            update: .submitted(actionId: "x", actionStatus: nil, adopted: false))
 
         let file = try InputFile(rows: 2)
         let dry = try #require(try ingest(file, store, target: nil).creation.job)
@@ -95,7 +102,10 @@ struct JobPlanTests {
     @Test func optionsThatChangeWhatIsSentAreRefusedNamingTheOption() throws {
         let store = try StateStore.inMemory()
         let file = try InputFile(rows: 2)
-        let job = try #require(try ingest(file, store, target: Self.tenantA, options: QuarantineJobOptions(ingest: IngestOptions(), commentTag: false)).creation.job)
+        let job = try #require(
+            try ingest(
+                file, store, target: Self.tenantA, options: QuarantineJobOptions(ingest: IngestOptions(), commentTag: false)
+            ).creation.job)
         #expect(job.effectivePlan.commentSuffix.isEmpty)
         do {
             _ = try ingest(file, store, target: Self.tenantA)
@@ -136,10 +146,12 @@ struct JobPlanTests {
     }
 
     @Test func jobsMadeBeforePlansKeepTheirCommentTag() {
-        let tagged = JobRecord.legacyPlan(id: "q-old", kind: .quarantine, options: #"{"commentTag":true}"#, tenant: "t/c", apiBase: "https://x")
+        let tagged = JobRecord.legacyPlan(
+            id: "q-old", kind: .quarantine, options: #"{"commentTag":true}"#, tenant: "t/c", apiBase: "https://x")
         #expect(tagged.commentSuffix == " [mdebatch q-old]")
         #expect(tagged.target?.tenant == "t")
-        let untagged = JobRecord.legacyPlan(id: "q-old", kind: .quarantine, options: #"{"commentTag":false}"#, tenant: nil, apiBase: nil)
+        let untagged = JobRecord.legacyPlan(
+            id: "q-old", kind: .quarantine, options: #"{"commentTag":false}"#, tenant: nil, apiBase: nil)
         #expect(untagged.commentSuffix == "")
         #expect(untagged.target == nil)
         #expect(untagged.pacing == .defaults)

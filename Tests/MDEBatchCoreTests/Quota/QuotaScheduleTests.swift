@@ -26,10 +26,12 @@ struct QuotaScheduleTests {
 
     @Test func nextFreeSlotFollowsTheScheduledCalls() {
         #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 0).nextFreeSlot == now)
-        #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 100).nextFreeSlot
-            == now.addingTimeInterval(60))
-        #expect(QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 1500).nextFreeSlot
-            == now.addingTimeInterval(3600))
+        #expect(
+            QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 100).nextFreeSlot
+                == now.addingTimeInterval(60))
+        #expect(
+            QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 1500).nextFreeSlot
+                == now.addingTimeInterval(3600))
         let none = QuotaSchedule.estimate(policy: .mdeDefault, now: now, additionalCalls: 0)
         #expect(none.makespan == 0)
         #expect(none.lastSendAt == nil)
@@ -44,8 +46,9 @@ struct QuotaScheduleTests {
         #expect(estimate.lastSendAt == now.addingTimeInterval(30))
         #expect(estimate.makespan == 30)
         // Without more calls, the next free slot is the same instant.
-        #expect(QuotaSchedule.estimate(policy: .mdeDefault, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
-            == now.addingTimeInterval(30))
+        #expect(
+            QuotaSchedule.estimate(policy: .mdeDefault, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
+                == now.addingTimeInterval(30))
     }
 
     @Test func inFlightLedgerCallsAreAssumedToCompleteNow() {

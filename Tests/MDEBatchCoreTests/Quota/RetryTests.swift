@@ -17,8 +17,10 @@ struct RetryAfterTests {
         #expect(RetryAfter.parse("Sun, 06 Nov 1994 08:49:37 GMT", now: epoch.addingTimeInterval(30)) == 0)
     }
 
-    @Test(arguments: ["", "soon", "-5", "7.5", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 31 Feb 1994 08:49:37 GMT",
-        "Sunday, 06-Nov-94 08:49:37 GMT"])
+    @Test(arguments: [
+        "", "soon", "-5", "7.5", "Sun, 06 Nov 1994 08:49:37 PST", "Sun, 31 Feb 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+    ])
     func rejectsAnythingElse(header: String) {
         #expect(RetryAfter.parse(header, now: now) == nil)
     }

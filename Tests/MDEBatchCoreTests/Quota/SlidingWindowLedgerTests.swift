@@ -34,8 +34,9 @@ struct SlidingWindowLedgerTests {
         let one = QuotaPolicy(limits: [RateLimit(limit: 1, window: 60)])
         let slow = [completed(sent: 0, done: 20)]
         // Then at 61 s it still occupies the window (the server may have counted it at 20 s)
-        #expect(SlidingWindowLedger.decide(calls: slow, policy: one, now: start.addingTimeInterval(61))
-            == .wait(until: start.addingTimeInterval(80)))
+        #expect(
+            SlidingWindowLedger.decide(calls: slow, policy: one, now: start.addingTimeInterval(61))
+                == .wait(until: start.addingTimeInterval(80)))
         #expect(SlidingWindowLedger.decide(calls: slow, policy: one, now: start.addingTimeInterval(80)) == .granted)
         // And among fast calls it is the one still counted at 70 s
         let calls = slow + [completed(sent: 1, done: 1.1), completed(sent: 2, done: 2.1)]
@@ -48,8 +49,9 @@ struct SlidingWindowLedgerTests {
         #expect(SlidingWindowLedger.decide(calls: inFlight, policy: minuteOnly, now: later) == .waitForCompletion)
         // One completed call among them frees a slot by itself: a wait with a time, not for completion.
         let mixed = Array(inFlight.prefix(2)) + [completed(sent: 2, done: 3)]
-        #expect(SlidingWindowLedger.decide(calls: mixed, policy: minuteOnly, now: start.addingTimeInterval(10))
-            == .wait(until: start.addingTimeInterval(63)))
+        #expect(
+            SlidingWindowLedger.decide(calls: mixed, policy: minuteOnly, now: start.addingTimeInterval(10))
+                == .wait(until: start.addingTimeInterval(63)))
     }
 
     @Test func callsFromTheFutureCountUntilTheyAreSentAndReleased() {
@@ -60,8 +62,9 @@ struct SlidingWindowLedgerTests {
         // A future call recorded with a completion before its send still counts until its sentAt.
         let skewed = [LedgerCall(sentAt: start.addingTimeInterval(100), completedAt: start)]
         let one = QuotaPolicy(limits: [RateLimit(limit: 1, window: 60)])
-        #expect(SlidingWindowLedger.decide(calls: skewed, policy: one, now: start.addingTimeInterval(61))
-            == .wait(until: start.addingTimeInterval(100)))
+        #expect(
+            SlidingWindowLedger.decide(calls: skewed, policy: one, now: start.addingTimeInterval(61))
+                == .wait(until: start.addingTimeInterval(100)))
     }
 
     @Test func hourWindowBlocksAfterFifteenHundredEvenWhenTheMinuteIsFree() {
@@ -72,15 +75,17 @@ struct SlidingWindowLedgerTests {
         }
         let now = start.addingTimeInterval(20 * 60)
         #expect(SlidingWindowLedger.occupancy(calls: calls, window: 60, now: now) == 0)
-        #expect(SlidingWindowLedger.decide(calls: calls, policy: .mdeDefault, now: now)
-            == .wait(until: start.addingTimeInterval(3600.5)))
+        #expect(
+            SlidingWindowLedger.decide(calls: calls, policy: .mdeDefault, now: now)
+                == .wait(until: start.addingTimeInterval(3600.5)))
     }
 
     @Test func bothWindowsFullWaitsForTheLaterRelease() {
         let policy = QuotaPolicy(limits: [RateLimit(limit: 2, window: 10), RateLimit(limit: 3, window: 100)])
         let calls = [completed(sent: 0, done: 1), completed(sent: 20, done: 21), completed(sent: 22, done: 23)]
         // Minute-like window (10 s) frees at 31 s; the long window (100 s) at 101 s.
-        #expect(SlidingWindowLedger.decide(calls: calls, policy: policy, now: start.addingTimeInterval(24))
-            == .wait(until: start.addingTimeInterval(101)))
+        #expect(
+            SlidingWindowLedger.decide(calls: calls, policy: policy, now: start.addingTimeInterval(24))
+                == .wait(until: start.addingTimeInterval(101)))
     }
 }

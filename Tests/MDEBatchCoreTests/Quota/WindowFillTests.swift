@@ -30,7 +30,8 @@ struct WindowFillTests {
             for _ in 0..<Int.random(in: 0...400, using: &random) {
                 // Half of them recent, so the minute window fills too; a few "in the future".
                 let recent = Bool.random(using: &random)
-                let sent = now - (recent ? Double.random(in: -5...120, using: &random) : Double.random(in: 0...4000, using: &random))
+                let sent =
+                    now - (recent ? Double.random(in: -5...120, using: &random) : Double.random(in: 0...4000, using: &random))
                 let timeout = 30.0
                 let completed: Double? =
                     Double.random(in: 0..<1, using: &random) < 0.85 ? sent + Double.random(in: 0...6, using: &random) : nil
@@ -64,7 +65,8 @@ struct WindowFillTests {
         func insert(sent: Double, completed: Double?) throws {
             try store.writer.write { db in
                 try db.execute(
-                    sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES ('t', 'CancelMachineAction', ?, ?, ?)",
+                    sql:
+                        "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES ('t', 'CancelMachineAction', ?, ?, ?)",
                     arguments: [sent, completed, sent + 30])
             }
         }
@@ -85,7 +87,8 @@ struct WindowFillTests {
         try inFlightOnly.writer.write { db in
             for _ in 0..<40 {
                 try db.execute(
-                    sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES ('t', 'CancelMachineAction', ?, NULL, ?)",
+                    sql:
+                        "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES ('t', 'CancelMachineAction', ?, NULL, ?)",
                     arguments: [now - 1, now + 29])
             }
         }

@@ -31,7 +31,8 @@ struct ReportFixture {
         Spec(line: 3, comment: formulaComment, fate: .submitted(actionId: "a-2", status: "Pending")),
         Spec(line: 4, comment: "c", fate: .failed(http: 404, code: "ResourceNotFound", message: "Machine 1 was not found")),
         Spec(line: 5, comment: "c", fate: .failed(http: 404, code: "ResourceNotFound", message: "Machine 2 was not found")),
-        Spec(line: 6, comment: "c", fate: .failed(http: 404, code: "ResourceNotFound", message: "Machine 3 | pipe was not found")),
+        Spec(
+            line: 6, comment: "c", fate: .failed(http: 404, code: "ResourceNotFound", message: "Machine 3 | pipe was not found")),
         Spec(line: 7, comment: "c", fate: .failed(http: 404, code: "ResourceNotFound", message: "Machine 4 was not found")),
         Spec(line: 8, comment: "c", fate: .failed(http: 403, code: "Forbidden", message: "Out of scope")),
         Spec(line: 9, comment: "c", fate: .ingest(.invalid, code: "sha256-not-accepted", message: "a SHA-256, not a SHA-1")),
@@ -45,7 +46,8 @@ struct ReportFixture {
             for spec in specs {
                 var row = NewRow(
                     source: "t.csv", line: spec.line, machineId: Self.machine,
-                    sha1: String(repeating: "a", count: 32) + String(format: "%08x", spec.line), comment: spec.comment, state: .pending)
+                    sha1: String(repeating: "a", count: 32) + String(format: "%08x", spec.line), comment: spec.comment,
+                    state: .pending)
                 if case .ingest(let state, let code, let message) = spec.fate {
                     row.state = state
                     row.errorCode = code
@@ -62,7 +64,9 @@ struct ReportFixture {
             switch spec.fate {
             case .submitted(let actionId, let status):
                 // What the real jobs write: a quarantine row submitted; a cancel row read back after its cancel.
-                try send(row.id) { CallRecord(outcome: .submitted, httpStatus: 201) } update: {
+                try send(row.id) {
+                    CallRecord(outcome: .submitted, httpStatus: 201)
+                } update: {
                     targets
                         ? (ActionStatus(wireValue: status).isFinal
                             ? .final(actionStatus: status, cancelledByUs: status == "Cancelled", note: nil)
@@ -72,7 +76,9 @@ struct ReportFixture {
             case .failed(let http, let code, let message):
                 try send(row.id) {
                     CallRecord(outcome: .failed, httpStatus: http, errorCode: code, errorMessage: message)
-                } update: { .row(.failed) }
+                } update: {
+                    .row(.failed)
+                }
             case .ingest, .pending:
                 break
             }

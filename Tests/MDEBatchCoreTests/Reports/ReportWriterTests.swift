@@ -6,7 +6,9 @@ import Testing
 struct CSVReportTests {
     func csv(_ fixture: ReportFixture) throws -> String {
         var data = Data()
-        try ReportWriter(format: .csv, now: fixture.clock.now, cancelCommand: "x").write(jobId: fixture.job.id, store: fixture.store) {
+        try ReportWriter(format: .csv, now: fixture.clock.now, cancelCommand: "x").write(
+            jobId: fixture.job.id, store: fixture.store
+        ) {
             data.append($0)
         }
         return String(decoding: data, as: UTF8.self)
@@ -15,7 +17,10 @@ struct CSVReportTests {
     @Test func headerHasTheSpecColumnsInOrder() throws {
         let text = try csv(ReportFixture())
         let header = try #require(text.components(separatedBy: "\r\n").first)
-        #expect(header == "job,source,line,machine_id,sha1,comment,outcome,action_id,action_status,http_status,error_code,error_message,attempts,first_sent_at,submitted_at,cancel_status")
+        #expect(
+            header
+                == "job,source,line,machine_id,sha1,comment,outcome,action_id,action_status,http_status,error_code,error_message,attempts,first_sent_at,submitted_at,cancel_status"
+        )
     }
 
     @Test func formulaCellsAreNeutralizedAndQuotedCellsRoundTrip() throws {
@@ -78,7 +83,9 @@ struct JSONReportTests {
 
     func json(_ fixture: ReportFixture, _ format: ReportFormat = .json) throws -> Data {
         var data = Data()
-        try ReportWriter(format: format, now: fixture.clock.now, cancelCommand: "x").write(jobId: fixture.job.id, store: fixture.store) {
+        try ReportWriter(format: format, now: fixture.clock.now, cancelCommand: "x").write(
+            jobId: fixture.job.id, store: fixture.store
+        ) {
             data.append($0)
         }
         return data
@@ -133,7 +140,10 @@ struct JSONReportTests {
         #expect(text.hasSuffix("\n"))
         #expect(lines.count == ReportFixture.standard.count)
         let items = try lines.map { try JSONDecoder().decode(ReportItem.self, from: Data($0.utf8)) }
-        #expect(items.map(\.outcome) == ["submitted", "submitted", "failed", "failed", "failed", "failed", "failed", "invalid", "duplicate"])
+        #expect(
+            items.map(\.outcome) == [
+                "submitted", "submitted", "failed", "failed", "failed", "failed", "failed", "invalid", "duplicate",
+            ])
         #expect(items.allSatisfy { $0.job == fixture.job.id })
     }
 

@@ -20,10 +20,11 @@ struct StatusHarness {
         store = try StateStore.inMemory()
         let creation = try store.createJob(NewJob(kind: kind, inputs: ["t.csv"], options: "{}"), now: clock.now) { inserter in
             for i in 0..<count {
-                try inserter.insert(NewRow(
-                    source: "t.csv", line: i + 2, machineId: String(format: "%040x", i + 1),
-                    sha1: String(repeating: "b", count: 32) + String(format: "%08x", i), comment: "row \(i)", state: .pending,
-                    targetActionId: kind == .cancel ? Self.actionId(i) : nil))
+                try inserter.insert(
+                    NewRow(
+                        source: "t.csv", line: i + 2, machineId: String(format: "%040x", i + 1),
+                        sha1: String(repeating: "b", count: 32) + String(format: "%08x", i), comment: "row \(i)", state: .pending,
+                        targetActionId: kind == .cancel ? Self.actionId(i) : nil))
             }
             return UUID().uuidString
         }
@@ -32,13 +33,15 @@ struct StatusHarness {
             let id = Self.actionId(i)
             let fixed = finalStatus(i)
             api.add(id, status: fixed)
-            guard case .granted(let attemptId, let ledgerId) = try store.reserveSlot(
-                for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: .stopAndQuarantine, now: clock.now,
-                requestTimeout: 30, decide: { _, _ in .go })
+            guard
+                case .granted(let attemptId, let ledgerId) = try store.reserveSlot(
+                    for: .send(rowId: row.id), jobId: job.id, tenant: "other", api: .stopAndQuarantine, now: clock.now,
+                    requestTimeout: 30, decide: { _, _ in .go })
             else { continue }
             // What the real jobs write: a quarantine row submitted; a cancel row whose cancel
             // was accepted and still read back open.
-            let change: RowChange = kind == .cancel
+            let change: RowChange =
+                kind == .cancel
                 ? .stillOpen(actionStatus: "Pending")
                 : .row(.submitted(actionId: id, actionStatus: fixed ?? "Pending", adopted: false))
             try store.record(
@@ -52,7 +55,10 @@ struct StatusHarness {
         policy: QuotaPolicy = .mdeDefault
     ) throws -> StatusRefresher {
         let credentials = try Credentials.fromEnvironment(
-            ["MDE_TENANT_ID": "tenant", "MDE_CLIENT_ID": "client", "MDE_CLIENT_SECRET": "secret", "MDE_AUTHORITY": "https://login.test"],
+            [
+                "MDE_TENANT_ID": "tenant", "MDE_CLIENT_ID": "client", "MDE_CLIENT_SECRET": "secret",
+                "MDE_AUTHORITY": "https://login.test",
+            ],
             now: clock.now)
         let tokens = TokenProvider(
             credentials: credentials, resource: "https://api.securitycenter.microsoft.com", transport: transport, clock: clock)

@@ -28,7 +28,8 @@ struct StatusRefresherTests {
         #expect(report.changed == 250)
         #expect(try harness.statuses().allSatisfy { $0 == "InProgress" })
         // Every call went through the ledger of the list API and is in the audit trail.
-        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: 3600)
+        let ledger = try harness.store.ledgerCalls(
+            tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: 3600)
         #expect(ledger.count == 3)
         let audit = try harness.store.attempts(jobId: harness.job.id).filter { $0.api == QuotaAPI.listActions.rawValue }
         #expect(audit.map(\.outcome) == [.statusRead, .statusRead, .statusRead])
@@ -50,7 +51,8 @@ struct StatusRefresherTests {
     func idsTheListMissesAreReadOneByOne() async throws {
         let harness = try StatusHarness(count: 20)
         harness.clock.advance(by: 120)
-        let missing = StatusHarness.actionId(3), gone = StatusHarness.actionId(11)
+        let missing = StatusHarness.actionId(3)
+        let gone = StatusHarness.actionId(11)
         // `missing` is only absent from the list; `gone` does not exist at all: its GET answers 404.
         harness.api.hideFromList([missing])
         harness.api.remove(gone)
@@ -105,7 +107,8 @@ struct StatusRefresherTests {
         #expect(audit.filter { $0 == .statusRead }.count == 2)
         // Any other process on the state file sees the pause through the ledger.
         let lookback: TimeInterval = 3630
-        let ledger = try harness.store.ledgerCalls(tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: lookback)
+        let ledger = try harness.store.ledgerCalls(
+            tenant: "tenant/client", api: .listActions, now: harness.clock.now, lookback: lookback)
         #expect(ledger.count == 3)
     }
 
@@ -114,7 +117,8 @@ struct StatusRefresherTests {
         let harness = try StatusHarness(count: 50)
         var settings = Self.idsOnly
         settings.idBatchSize = 10
-        let refresher = try harness.makeRefresher(settings: settings, policy: QuotaPolicy(limits: [RateLimit(limit: 2, window: 60)]))
+        let refresher = try harness.makeRefresher(
+            settings: settings, policy: QuotaPolicy(limits: [RateLimit(limit: 2, window: 60)]))
         let start = harness.clock.now
         _ = try await harness.drive { try await refresher.refresh() }
         let times = harness.api.listCalls.map { $0.at.timeIntervalSince(start) }

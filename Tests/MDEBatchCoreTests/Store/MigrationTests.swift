@@ -45,7 +45,9 @@ struct MigrationTests {
     @Test func cancelRowsGetTheirOwnStatesAndJobsGetAPlan() throws {
         let queue = try Self.legacyStateFile()
         try StateStore.migrator.migrate(queue)
-        let states = try queue.read { db in try String.fetchAll(db, sql: "SELECT state FROM jobRow WHERE jobId = 'c-old' ORDER BY id") }
+        let states = try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT state FROM jobRow WHERE jobId = 'c-old' ORDER BY id")
+        }
         #expect(states == ["cancel-accepted", "cancelled", "already-final", "cancel-requested", "not-found", "pending"])
 
         let store = try StateStore(queue, path: ":memory:")

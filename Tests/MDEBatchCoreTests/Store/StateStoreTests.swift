@@ -16,8 +16,11 @@ struct StateStoreTests {
         }
     }
 
-    private func ingest(_ store: StateStore, _ rows: [NewRow], content: String = "content-1", options: String = "{}", resubmit: Bool = false) throws -> JobCreation {
-        try store.createJob(NewJob(kind: .quarantine, inputs: ["incident.csv"], options: options, resubmit: resubmit), now: now) { inserter in
+    private func ingest(
+        _ store: StateStore, _ rows: [NewRow], content: String = "content-1", options: String = "{}", resubmit: Bool = false
+    ) throws -> JobCreation {
+        try store.createJob(NewJob(kind: .quarantine, inputs: ["incident.csv"], options: options, resubmit: resubmit), now: now) {
+            inserter in
             for row in rows { try inserter.insert(row) }
             return content
         }
@@ -45,7 +48,8 @@ struct StateStoreTests {
     @Test func theSameContentForAnotherTargetIsAnotherJob() throws {
         let store = try StateStore.inMemory()
         func ingest(for target: JobTarget) throws -> JobCreation {
-            try store.createJob(NewJob(kind: .quarantine, inputs: ["x.csv"], options: "{}", target: target), now: now) { inserter in
+            try store.createJob(NewJob(kind: .quarantine, inputs: ["x.csv"], options: "{}", target: target), now: now) {
+                inserter in
                 for row in rows(3) { try inserter.insert(row) }
                 return "content-1"
             }
@@ -86,7 +90,9 @@ struct StateStoreTests {
         let mode = try #require(attributes[.posixPermissions] as? NSNumber).intValue
         #expect(mode & 0o777 == 0o600)
         #expect(FileManager.default.fileExists(atPath: path + "-wal"))
-        let walMode = try #require(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.posixPermissions] as? NSNumber).intValue
+        let walMode = try #require(
+            try FileManager.default.attributesOfItem(atPath: path + "-wal")[.posixPermissions] as? NSNumber
+        ).intValue
         #expect(walMode & 0o077 == 0)
         // A second open of the same file sees the job (it was committed, not cached).
         let reopened = try StateStore.open(path: path)
@@ -101,12 +107,13 @@ struct StateStoreTests {
         #expect(error?.description.contains(path) == true)
     }
 
-    @Test(arguments: [
-        (nil, ["MDEBATCH_STATE": "/s/x.sqlite", "HOME": "/h"], "/s/x.sqlite"),
-        ("/cli.sqlite", ["MDEBATCH_STATE": "/s/x.sqlite"], "/cli.sqlite"),
-        (nil, ["XDG_STATE_HOME": "/xdg", "HOME": "/h"], "/xdg/mdebatch/state.sqlite"),
-        (nil, ["HOME": "/h"], "/h/.local/state/mdebatch/state.sqlite"),
-    ] as [(String?, [String: String], String)])
+    @Test(
+        arguments: [
+            (nil, ["MDEBATCH_STATE": "/s/x.sqlite", "HOME": "/h"], "/s/x.sqlite"),
+            ("/cli.sqlite", ["MDEBATCH_STATE": "/s/x.sqlite"], "/cli.sqlite"),
+            (nil, ["XDG_STATE_HOME": "/xdg", "HOME": "/h"], "/xdg/mdebatch/state.sqlite"),
+            (nil, ["HOME": "/h"], "/h/.local/state/mdebatch/state.sqlite"),
+        ] as [(String?, [String: String], String)])
     func defaultStatePathFollowsSpec(explicit: String?, environment: [String: String], expected: String) {
         #expect(StatePath.resolve(explicit: explicit, environment: environment) == expected)
     }

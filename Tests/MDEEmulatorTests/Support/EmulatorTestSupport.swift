@@ -31,10 +31,12 @@ extension TestClientProtocol {
     func token(
         _ configuration: EmulatorConfiguration, scope: String = "https://api.securitycenter.microsoft.com/.default"
     ) async throws -> String {
-        let response = try await tokenRequest(configuration, form: [
-            "grant_type": "client_credentials", "client_id": configuration.clientId,
-            "client_secret": configuration.clientSecret, "scope": scope,
-        ])
+        let response = try await tokenRequest(
+            configuration,
+            form: [
+                "grant_type": "client_credentials", "client_id": configuration.clientId,
+                "client_secret": configuration.clientSecret, "scope": scope,
+            ])
         #expect(response.status == .ok)
         return try decode(TokenResponse.self, response).accessToken
     }
@@ -74,7 +76,8 @@ extension TestClientProtocol {
         )
     }
 
-    func post(_ uri: String, token: String?, json: String, contentType: String = "application/json") async throws -> TestResponse {
+    func post(_ uri: String, token: String?, json: String, contentType: String = "application/json") async throws -> TestResponse
+    {
         var headers: HTTPFields = [.contentType: contentType]
         if let token { headers[.authorization] = "Bearer \(token)" }
         return try await execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: json))
