@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "mdebatch", "MDEBatchCore", "MDEEmulator",
+                "mdebatch", "MDEBatchCore", "MDEEmulator", "MDEBatchTestSupport",
                 // To make a state file "from a newer mdebatch" the way one would be.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import MDEBatchTestSupport
 import Synchronization
 
 /// Runs the built `mdebatch` binary the way a user would, and captures what it printed.
@@ -164,30 +165,5 @@ enum TestWait {
             guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
             try await Task.sleep(for: interval)
         }
-    }
-}
-
-/// SplitMix64 with a seed a failing test can print: `MDEBATCH_TEST_SEED` replays one.
-struct SeededGenerator: RandomNumberGenerator {
-    let seed: UInt64
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.seed = seed
-        state = seed
-    }
-
-    /// The seed in `MDEBATCH_TEST_SEED`, else a new one.
-    static func fromEnvironment() -> SeededGenerator {
-        let given = ProcessInfo.processInfo.environment["MDEBATCH_TEST_SEED"].flatMap { UInt64($0) }
-        return SeededGenerator(seed: given ?? UInt64.random(in: 1...UInt64(UInt32.max)))
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MDEBatchTestSupport
 import MDEEmulator
 import Testing
 

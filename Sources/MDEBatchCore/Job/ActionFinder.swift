@@ -18,25 +18,12 @@ struct ActionFinder: Sendable {
         case unavailable(CallFailure?)
     }
 
-    /// Every action that `filter` selects (at most `maxPages` pages), or nil when the
-    /// lookup could not be made.
+    /// Every action that `filter` selects (at most `maxPages` pages), or why the lookup
+    /// could not be made.
     func list(rowId: Int64?, filter: String) async throws -> Listing {
         var actions: [MachineAction] = []
         for page in 0..<maxPages {
-            let skip = page * pageSize
-            let outcome = try await call.perform(.lookup(rowId: rowId), api: .listActions) {
-                try await client.listMachineActions(filter: filter, top: pageSize, skip: skip)
-            } settle: { result, _ in
-                switch result {
-                case .success(let list, let status):
-                    return (
-                        CallRecord(outcome: list.value.isEmpty ? .lookupNotFound : .lookupFound, httpStatus: status), .unchanged
-                    )
-                case .failure(let failure):
-                    return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
-                }
-            }
-            switch outcome {
+            switch try await self.page(page, rowId: rowId, filter: filter, found: { !$0.isEmpty }) {
             case .deferred: return .unavailable(nil)
             case .failure(let failure): return .unavailable(failure)
             case .success(let list, _):
@@ -55,19 +42,7 @@ struct ActionFinder: Sendable {
     /// Finds the first action that `filter` selects and `matches` accepts.
     func find(rowId: Int64?, filter: String, matches: @escaping @Sendable (MachineAction) -> Bool) async throws -> Result {
         for page in 0..<maxPages {
-            let skip = page * pageSize
-            let outcome = try await call.perform(.lookup(rowId: rowId), api: .listActions) {
-                try await client.listMachineActions(filter: filter, top: pageSize, skip: skip)
-            } settle: { result, _ in
-                switch result {
-                case .success(let list, let status):
-                    let found = list.value.contains(where: matches)
-                    return (CallRecord(outcome: found ? .lookupFound : .lookupNotFound, httpStatus: status), .unchanged)
-                case .failure(let failure):
-                    return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
-                }
-            }
-            switch outcome {
+            switch try await self.page(page, rowId: rowId, filter: filter, found: { $0.contains(where: matches) }) {
             case .deferred: return .unavailable(nil)
             case .failure(let failure): return .unavailable(failure)
             case .success(let list, _):
@@ -76,6 +51,24 @@ struct ActionFinder: Sendable {
             }
         }
         return .notFound
+    }
+
+    /// One page of the listing, a metered call; the audit trail says whether it held what
+    /// was looked for.
+    private func page(
+        _ page: Int, rowId: Int64?, filter: String, found: ([MachineAction]) -> Bool
+    ) async throws -> MeteredCall.Outcome<MachineActionList> {
+        let skip = page * pageSize
+        return try await call.perform(.lookup(rowId: rowId), api: .listActions) {
+            try await client.listMachineActions(filter: filter, top: pageSize, skip: skip)
+        } settle: { result, _ in
+            switch result {
+            case .success(let list, let status):
+                return (CallRecord(outcome: found(list.value) ? .lookupFound : .lookupNotFound, httpStatus: status), .unchanged)
+            case .failure(let failure):
+                return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
+            }
+        }
     }
 }
 

@@ -1,29 +1,18 @@
 import Foundation
 import GRDB
+import MDEBatchTestSupport
 import Testing
 
 @testable import MDEBatchCore
 
 /// The indexed SQL that fills the windows agrees with the arithmetic over every call.
 struct WindowFillTests {
-    /// SplitMix64: a seeded generator, so a failing ledger can be made again from its seed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let policy = QuotaPolicy(limits: [RateLimit(limit: 40, window: 60), RateLimit(limit: 150, window: 3600)])
 
     @Test(arguments: 0..<25 as Range<UInt64>)
     func sqlFillsMatchTheArithmetic(seed: UInt64) throws {
-        var random = Seeded(state: seed)
+        var random = SeededGenerator(seed: seed)
         let store = try StateStore.inMemory()
         let now = Self.now.timeIntervalSince1970
         try store.writer.write { db in
