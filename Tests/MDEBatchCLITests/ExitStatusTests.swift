@@ -76,14 +76,18 @@ struct ExitStatusTests {
     }
 
     @Test func standardInputWithoutFormatIsAUsageError() throws {
-        #expect(throws: (any Error).self) { try MDEBatchCommand.parseAsRoot(["validate", "-"]) }
+        let error = #expect(throws: (any Error).self) { try MDEBatchCommand.parseAsRoot(["validate", "-"]) }
+        #expect(error.map { MDEBatchCommand.exitCode(for: $0).rawValue } == ExitStatus.usage)
+        #expect(error.map { MDEBatchCommand.message(for: $0) }?.contains("--format") == true)
         let parsed = try MDEBatchCommand.parseAsRoot(["validate", "-", "--format", "jsonl"])
         #expect(parsed is ValidateCommand)
     }
 
     @Test(arguments: ["100", "100/", "abc/1m", "100/1y", "0/1m"])
     func malformedRateIsRefusedAtParse(rate: String) {
-        #expect(throws: (any Error).self) { try MDEBatchCommand.parseAsRoot(["validate", "x.csv", "--rate", rate]) }
+        let error = #expect(throws: (any Error).self) { try MDEBatchCommand.parseAsRoot(["validate", "x.csv", "--rate", rate]) }
+        #expect(error.map { MDEBatchCommand.exitCode(for: $0).rawValue } == ExitStatus.usage)
+        #expect(error.map { MDEBatchCommand.message(for: $0) }?.contains(rate) == true, "the message names '\(rate)'")
     }
 
     @Test func repeatedRatesMakeOnePolicy() throws {
