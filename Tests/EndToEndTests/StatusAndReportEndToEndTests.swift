@@ -28,12 +28,12 @@ struct StatusAndReportEndToEndTests {
     /// The emulator's flags without `--quiet`, to see the rounds on standard error.
     static func loud(_ emulator: EmulatorHarness) -> [String] { emulator.flags().filter { $0 != "--quiet" } }
 
-    /// Waits (in real time) until every action the emulator holds is final.
+    /// Waits (in real time) until every action the emulator holds is final; throws, naming
+    /// what it waited for, when they never are.
     static func waitUntilFinal(_ server: EmulatorServer) async throws {
         let final: Set<String> = ["Succeeded", "Failed", "TimeOut", "Cancelled"]
-        for _ in 0..<200 {
-            if await server.actions().allSatisfy({ final.contains($0.status) }) { return }
-            try await Task.sleep(for: .milliseconds(50))
+        try await TestWait.until("every action the emulator holds to be final") {
+            await server.actions().allSatisfy { final.contains($0.status) }
         }
     }
 
