@@ -92,6 +92,8 @@ extension StateStore {
                         """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
             case .row(let rowUpdate):
                 try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
+                // Only a finished cancel row has an outcome to copy (a quarantine row's
+                // update never needs the lookup below).
                 guard rowUpdate == .failed else { return }
                 // A finished cancel row names its action in the report.
                 try db.execute(

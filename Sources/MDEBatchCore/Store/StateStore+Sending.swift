@@ -281,10 +281,19 @@ extension StateStore {
     static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill]
     {
         let nowSeconds = now.timeIntervalSince1970
+        // Counted in SQL: no row is decoded on the hot path.
+        let inFlight =
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NULL"),
+                arguments: [tenant, api.rawValue, nowSeconds]) ?? 0
         let recent = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT sentAt, completedAt FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ?"),
-            arguments: [tenant, api.rawValue, nowSeconds])
-        let inFlight = recent.filter { ($0["completedAt"] as Double?) == nil }.count
+            db.cachedStatement(
+                sql: """
+                    SELECT sentAt, completedAt FROM ledgerEntry
+                    WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NOT NULL AND sentAt > ?
+                    """),
+            arguments: [tenant, api.rawValue, nowSeconds, nowSeconds])
         return try policy.limits.map { limit in
             let cut = nowSeconds - limit.window
             var counted =
