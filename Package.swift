@@ -48,6 +48,8 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // Stamps the commit the tool is built from, for `mdebatch --version`.
+        .plugin(name: "BuildCommitStamp", capability: .buildTool()),
         // The thin command-line layer.
         .executableTarget(
             name: "mdebatch",
@@ -56,7 +58,8 @@ let package = Package(
                 "MDEEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-            ]
+            ],
+            plugins: ["BuildCommitStamp"]
         ),
         .executableTarget(
             name: "mdebatch-bench",
@@ -106,7 +109,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.type != .plugin {
     target.swiftSettings = (target.swiftSettings ?? []) + [
         .enableUpcomingFeature("ExistentialAny"),
         .enableUpcomingFeature("MemberImportVisibility"),

@@ -10,7 +10,7 @@ struct MDEBatchCommand: AsyncParsableCommand {
         commandName: "mdebatch",
         abstract: "Run Microsoft Defender for Endpoint 'Stop and quarantine file' actions in bulk.",
         discussion: "Start with: mdebatch run samples/incident-2026-11-21-fleet.csv --emulator",
-        version: MDEBatchVersion.current,
+        version: "\(MDEBatchVersion.current) (commit \(BuildCommit.id))",
         subcommands: [
             RunCommand.self,
             ValidateCommand.self,
