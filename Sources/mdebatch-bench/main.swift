@@ -5,7 +5,7 @@ import MDEBatchCore
 ///
 /// Add new ones here.
 enum BenchmarkRegistry {
-    static let all: [any Benchmark] = [ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark()]
+    static let all: [any Benchmark] = [ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark(), ResumeBenchmark()]
 }
 
 /// `mdebatch-bench [--rows N] [NAME...]`: runs the named benchmarks (all by default) and

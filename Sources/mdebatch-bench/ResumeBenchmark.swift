@@ -1,0 +1,94 @@
+import Foundation
+import MDEBatchCore
+import MDEEmulator
+
+/// Resuming a big job: a 1,000,000-row job (`--rows`) interrupted after 1,000 actions, then
+/// `mdebatch resume JOB`: the real time from the process start to its next request reaching
+/// the emulator; and the time `jobs` and `status` take on that state file.
+///
+/// The emulator runs in this process with its limits off and its clock at 60×; the client
+/// is the real `mdebatch` binary built beside this one.
+struct ResumeBenchmark: Benchmark {
+    let name = "resume"
+
+    func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
+        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("mdebatch")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw BenchmarkError("\(binary.path) is missing: build it first (swift build -c release)")
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let input = directory.appendingPathComponent("incident.csv")
+        _ = try IncidentCSVGenerator(rows: configuration.rows).write(to: input)
+        let state = directory.appendingPathComponent("s.sqlite").path
+
+        return try runBlocking { () async throws -> [Figure] in
+            var emulator = EmulatorConfiguration(timeScale: 60, origin: Date())
+            emulator.limits = []
+            let server = try await EmulatorServer.start(emulator)
+            defer { Task { await server.stop() } }
+            var environment = ProcessInfo.processInfo.environment
+            environment["MDE_TENANT_ID"] = emulator.tenantId
+            environment["MDE_CLIENT_ID"] = emulator.clientId
+            environment["MDE_CLIENT_SECRET"] = emulator.clientSecret
+            environment["MDE_AUTHORITY"] = server.baseURL
+            let origin = ISO8601DateFormatter().string(from: emulator.origin)
+
+            func mdebatch(_ arguments: [String]) async throws -> (status: Int32, stdout: String, seconds: Double) {
+                let process = Process()
+                process.executableURL = binary
+                process.arguments = arguments
+                process.environment = environment
+                let out = Pipe()
+                process.standardOutput = out
+                process.standardError = FileHandle.nullDevice
+                let started = ContinuousClock.now
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    process.terminationHandler = { _ in done.resume() }
+                    do { try process.run() } catch { done.resume() }
+                }
+                let elapsed = started.duration(to: .now)
+                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                return (
+                    process.terminationStatus, text,
+                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                )
+            }
+
+            // The job, interrupted after 1,000 actions.
+            let first = try await mdebatch([
+                "run", input.path, "--api-base", server.baseURL, "--state", state, "--time-scale", "60", "--time-origin", origin,
+                "--rate", "1000000/1m", "--rate", "1000000/1h", "--max-requests", "1000", "--quiet",
+                "--report", directory.appendingPathComponent("r.csv").path,
+            ])
+            guard first.status == 75 else { throw BenchmarkError("the first run exited \(first.status), not 75") }
+            guard let line = first.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Job q-") }) else {
+                throw BenchmarkError("no job id in: \(first.stdout)")
+            }
+            let job = String(line.dropFirst(4).prefix(10))
+            let before = await server.journal().count
+
+            // Resume: from the process start to its next request at the emulator.
+            let resumedAt = Date()
+            let resume = try await mdebatch(["resume", job, "--state", state, "--max-requests", "1", "--quiet"])
+            let journal = await server.journal()
+            guard resume.status == 75,
+                let next = journal.dropFirst(before).first(where: { $0.path.hasSuffix("/StopAndQuarantineFile") }),
+                let arrived = EmulatorTime.parse(next.time)
+            else { throw BenchmarkError("resume sent nothing (exit \(resume.status))") }
+            // Emulator time runs 60× from its origin: back to real time.
+            let arrivedReal = emulator.origin.addingTimeInterval(arrived.timeIntervalSince(emulator.origin) / 60)
+            let jobs = try await mdebatch(["jobs", "--state", state])
+            let status = try await mdebatch(["status", job, "--state", state])
+            return [
+                Figure(name: "\(name).rows", value: Double(configuration.rows)),
+                Figure(name: "\(name).first_request_s", value: arrivedReal.timeIntervalSince(resumedAt)),
+                Figure(name: "\(name).resume_process_s", value: resume.seconds),
+                Figure(name: "\(name).jobs_s", value: jobs.seconds),
+                Figure(name: "\(name).status_s", value: status.seconds),
+            ]
+        }
+    }
+}
