@@ -52,7 +52,7 @@ public enum CancelJobError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .notAQuarantineJob(let id):
             return
-                "Job \(id) is a cancel job; give the quarantine job whose actions to cancel (see mdebatch jobs), or resume it with mdebatch resume \(id)."
+                "Job \(id) is a cancel job; give the quarantine job whose actions to cancel (see mdebatch jobs), or resume it with \(ResumeHint.command(jobId: id, statePath: nil))."
         }
     }
 }

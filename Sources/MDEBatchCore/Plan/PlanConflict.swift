@@ -38,7 +38,10 @@ public enum PlanConflict: Error, Sendable, Hashable, CustomStringConvertible {
             let lines = differences.map { "  \($0.option): the job's \($0.jobValue), given \($0.given)" }
             return
                 (["Job \(jobId) was created with other options that decide what it sends; nothing was sent."] + lines
-                + ["What a job sends is fixed when it is created: resume it as it was with `mdebatch resume \(jobId)`."])
+                + [
+                    "What a job sends is fixed when it is created: resume it as it was with "
+                        + "`\(ResumeHint.command(jobId: jobId, statePath: nil))`, with the same --state if you gave one."
+                ])
                 .joined(separator: "\n")
         case .target(let jobId, let job, let given):
             return """
