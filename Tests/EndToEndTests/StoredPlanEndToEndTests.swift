@@ -81,6 +81,11 @@ struct StoredPlanEndToEndTests {
         let resumed = try await tenant.mdebatch(["resume", rehearsalJob, "--state", state, "--quiet"]).run()
         #expect(resumed.status == 0, "\(Self.describe(resumed))")
         #expect(resumed.stdout.contains("0 requests sent"), "\(Self.describe(resumed))")
+        // Its actions ended with its emulator: status says so instead of offering a refresh, which is refused.
+        let status = try await tenant.mdebatch(["status", rehearsalJob, "--state", state]).run()
+        #expect(status.stdout.contains("a rehearsal's emulator is gone"), "\(Self.describe(status))")
+        let refresh = try await tenant.mdebatch(["status", rehearsalJob, "--refresh", "--state", state]).run()
+        #expect(refresh.status == 64, "\(Self.describe(refresh))")
         #expect(await RunEndToEndTests.createdPerKey(tenant.server).values.reduce(0, +) == 20)
     }
 

@@ -9,6 +9,8 @@ public struct StatusText: Sendable {
     public var refreshCommand: String
     /// Devices that keep rows waiting, with the action they are busy with.
     public var busyDevices: [BusyDevice]
+    /// The job was a rehearsal on the embedded emulator, which is gone: nothing to refresh.
+    public var rehearsal = false
 
     public init(header: ReportHeader, note: String? = nil, refreshCommand: String, busyDevices: [BusyDevice] = []) {
         self.header = header
@@ -21,9 +23,11 @@ public struct StatusText: Sendable {
     public static func load(jobId: String, store: StateStore, now: Date, note: String? = nil, refreshCommand: String) throws
         -> StatusText
     {
-        StatusText(
+        var text = StatusText(
             header: try ReportHeader.load(jobId: jobId, store: store, now: now), note: note, refreshCommand: refreshCommand,
             busyDevices: try store.busyDevices(jobId: jobId))
+        text.rehearsal = try store.job(id: jobId).effectivePlan.target?.isEmulator == true
+        return text
     }
 
     public func render() -> String {
@@ -47,6 +51,9 @@ public struct StatusText: Sendable {
                     + " (\(summary.openActions) open, \(summary.finalActions) final)")
             if let refreshed = summary.lastStatusRefresh {
                 lines.append("  Statuses as of \(refreshed) (last refresh).")
+            } else if rehearsal {
+                lines.append(
+                    "  Statuses as recorded at submission; a rehearsal's emulator is gone with its run, so they stay so.")
             } else {
                 lines.append("  Statuses as recorded at submission; read the current ones with: \(refreshCommand)")
             }
