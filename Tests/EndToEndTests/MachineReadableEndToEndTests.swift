@@ -47,6 +47,28 @@ struct MachineReadableEndToEndTests {
         #expect(document.busyDevices.isEmpty)
     }
 
+    /// Output is plain text without a terminal: no escape sequence, colour or cursor motion,
+    /// whatever `NO_COLOR` says.
+    @Test(.timeLimit(.minutes(1)), arguments: [nil, "1"] as [String?])
+    func outputWithoutATerminalIsPlain(noColor: String?) async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        var environment = ["HOME": folder.url.path]
+        if let noColor { environment["NO_COLOR"] = noColor }
+        let result = try await CLIProcess(
+            arguments: [
+                "run", Repository.sample("incident-2026-11-21-fleet.csv"), "--emulator", "--state", folder.path("s.sqlite"),
+            ],
+            environment: environment, currentDirectory: folder.url
+        ).run()
+        #expect(result.status == 1, "\(Self.describe(result))")
+        #expect(result.stdout.contains("422 submitted"))
+        #expect(
+            !result.stdout.contains("\u{1B}") && !result.stderr.contains("\u{1B}"), "escape sequences in \(Self.describe(result))"
+        )
+        #expect(!result.stderr.contains("\r"), "a live line (carriage returns) without a terminal")
+    }
+
     @Test(arguments: ["bash", "zsh", "fish"])
     func completionScriptsKnowEveryCommand(shell: String) async throws {
         let result = try await CLIProcess(arguments: ["--generate-completion-script", shell], environment: [:]).run()
