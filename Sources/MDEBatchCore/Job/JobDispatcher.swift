@@ -127,7 +127,12 @@ struct JobDispatcher: Sendable {
                     cursor = max(cursor, row.id)
                     running.insert(row.id)
                     group.addTask {
-                        try await work(row)
+                        do {
+                            try await work(row)
+                        } catch is CancellationError where stop.isStopping {
+                            // Cut off after the grace of a stop: the row stays `sending`
+                            // and the next run looks its action up. Not an error.
+                        }
                         return row.id
                     }
                 }

@@ -33,9 +33,11 @@ struct JobDriver {
         let reportPath = pacing.reportPath(jobId: job.id)
         let report = try OutputPath.check(reportPath)
         let clock = target.clock
-        let settings = JobSettings(
+        var settings = JobSettings(
             pacing: pacing, requestTimeout: target.clockRequestTimeout,
             deadline: deadline.map { clock.now.addingTimeInterval($0) }, maxRequests: maxRequests)
+        // Calls in flight at a stop get ten real seconds, whatever the clock's scale.
+        settings.grace = 10 * target.scale
         let stop = StopController()
         let logger = Logger(label: "mdebatch")
         let live = Terminal.standardErrorIsTerminal
