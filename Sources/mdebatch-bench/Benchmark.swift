@@ -33,3 +33,14 @@ struct Figure {
         return "\(name) \(shown)"
     }
 }
+
+/// The `mdebatch` binary built beside this one, which the end-to-end benchmarks run as a
+/// separate process.
+func mdebatchBinary() throws -> URL {
+    let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent().appendingPathComponent("mdebatch")
+    guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+        throw BenchmarkError("\(binary.path) is missing: build it first (swift build -c release)")
+    }
+    return binary
+}

@@ -12,11 +12,7 @@ struct ResumeBenchmark: Benchmark {
     let name = "resume"
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
-        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("mdebatch")
-        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw BenchmarkError("\(binary.path) is missing: build it first (swift build -c release)")
-        }
+        let binary = try mdebatchBinary()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -54,7 +54,7 @@ public struct CancelJob: RunnableJob {
         // What became final since the job was made (a status refresh, another cancel job) is not sent.
         if options.onlyOpen { try context.store.skipKnownFinalTargets(jobId: job.id, now: context.clock.now) }
         try await context.dispatcher.run { row in try await work(on: row) }
-        return try context.outcome(counts: context.store.cancelCounts(jobId: job.id))
+        return try context.outcome(counts: context.store.counts(jobId: job.id))
     }
 
     /// One row: read back first when a cancel may have been made, then cancel if still needed.
@@ -123,7 +123,7 @@ public struct CancelJob: RunnableJob {
 
     /// The progress at this instant, from the state file and the cancel API's ledger.
     public func progress() throws -> ProgressSnapshot {
-        let counts = try context.store.cancelCounts(jobId: job.id)
+        let counts = try context.store.counts(jobId: job.id)
         let failed = counts[.failed] + counts[.notFound]
         return try context.progress(
             api: .cancel, done: counts[.cancelled] + counts[.alreadyFinal] + counts[.cancelRequested] + failed,

@@ -13,6 +13,11 @@ public struct QuarantineJobOptions: Sendable, Hashable, Codable {
         self.resubmit = resubmit
     }
 
+    /// The options a quarantine job was made with.
+    public init(job: JobRecord) throws {
+        self = try JSONDecoder().decode(Self.self, from: Data(job.options.utf8))
+    }
+
     /// Canonical JSON (sorted keys): equal options give equal text.
     public var canonicalJSON: String {
         let encoder = JSONEncoder()
@@ -43,7 +48,7 @@ public enum JobIngest {
             try find(sources, options: options, target: target, store: store)
             ?? create(sources, names: names, options: options, target: target, pacing: pacing, store: store, now: now)
         if case .existing(var job) = result.creation {
-            let stored = (try? JSONDecoder().decode(QuarantineJobOptions.self, from: Data(job.options.utf8)))
+            let stored = try? QuarantineJobOptions(job: job)
             if let stored {
                 let differences = stored.differences(from: options)
                 if !differences.isEmpty {

@@ -53,7 +53,7 @@ public struct JobRunner: Sendable {
                 throw PlanConflict.target(jobId: job.id, job: planned, given: environment.target)
             }
         } else {
-            let resubmit = (try? JSONDecoder().decode(QuarantineJobOptions.self, from: Data(job.options.utf8)))?.resubmit ?? false
+            let resubmit = (try? QuarantineJobOptions(job: job))?.resubmit ?? false
             job = try store.bind(jobId: job.id, to: environment.target, resubmit: resubmit, now: clock.now)
         }
         let gate = QuotaGate(

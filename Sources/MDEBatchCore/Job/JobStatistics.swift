@@ -46,7 +46,7 @@ public final class JobStatistics: Sendable {
     }
 
     /// Records the HTTP status (nil for a transport failure) of one of the job's sends.
-    func recordSend(status: Int?, transportFailure: Bool, rowId: Int64? = nil) -> SendVerdict {
+    func recordSend(status: Int?, transportFailure: Bool, rowId: Int64?) -> SendVerdict {
         state.withLock { state in
             if transportFailure {
                 state.consecutiveTransportFailures += 1

@@ -77,14 +77,4 @@ public struct QuotaGate: Sendable {
         case .waitForCompletion: return .waitForCompletion
         }
     }
-
-    /// Calls counted in each window right now, and when the next slot frees (for progress).
-    public func usage(api: QuotaAPI) throws -> [(limit: RateLimit, used: Int)] {
-        let now = clock.now
-        let lookback = (policy.limits.map(\.window).max() ?? 3600) + requestTimeout
-        let calls = try store.ledgerCalls(tenant: tenant, api: api, now: now, lookback: lookback)
-        return policy.limits.map { limit in
-            (limit, SlidingWindowLedger.occupancy(calls: calls, window: limit.window, now: now))
-        }
-    }
 }

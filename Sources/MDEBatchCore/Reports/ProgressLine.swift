@@ -60,13 +60,14 @@ extension JobContext {
     func progress(api: QuotaAPI, done: Int, open: Int, failed: Int) throws -> ProgressSnapshot {
         let now = clock.now
         let policy = settings.policy
-        let usage = try gate.usage(api: api)
+        // One read of the ledger serves the window counts and the estimate.
         let lookback = (policy.limits.map(\.window).max() ?? 3600) + settings.requestTimeout
         let ledger = try store.ledgerCalls(tenant: gate.tenant, api: api, now: now, lookback: lookback)
+        let used = policy.limits.map { SlidingWindowLedger.occupancy(calls: ledger, window: $0.window, now: now) }
         let estimate = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: open)
         let nextSlot = QuotaSchedule.estimate(policy: policy, ledger: ledger, now: now, additionalCalls: 0).nextFreeSlot
         return ProgressSnapshot(
-            done: done, total: done + open, failed: failed, windows: usage.map { ($0.used, $0.limit) },
+            done: done, total: done + open, failed: failed, windows: Array(zip(used, policy.limits)),
             nextSlotIn: max(0, nextSlot.timeIntervalSince(now)), eta: estimate.makespan,
             rateLimited: statistics.rateLimited)
     }

@@ -158,10 +158,6 @@ extension StateStore {
         }
     }
 
-    /// Counts per cancel outcome (`cancelled`, `already-final`, `not-found`, …) and per
-    /// action status, for a cancel job: the rows' own states.
-    public func cancelCounts(jobId: String) throws -> JobCounts { try counts(jobId: jobId) }
-
     /// How many times a row's action was read back (GETs made for it).
     public func readBackCount(rowId: Int64) throws -> Int {
         try writer.read { db in

@@ -116,7 +116,7 @@ struct CancelCommand: AsyncParsableCommand {
             } else {
                 Terminal.standardError("Created cancel job \(cancelJob.id) with \(cancelJob.rowCount) rows in \(store.path).")
             }
-            let counts = try store.cancelCounts(jobId: cancelJob.id)
+            let counts = try store.counts(jobId: cancelJob.id)
             print(try plan(cancelJob, counts: counts, result: result, store: store))
             let toSend = counts.open
             if dryRun {

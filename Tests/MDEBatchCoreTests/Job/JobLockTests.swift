@@ -24,7 +24,18 @@ struct JobLockTests {
         }
         // Released when its holder goes.
         _ = try JobLock(statePath: link, jobId: "q-aaaaaaaa")
-        // No lock file per job: nothing is created beside the state file.
+        // One lock file for the state file, named by its device and inode, whatever the
+        // number of jobs and paths; nothing beside the state file.
+        var info = stat()
+        #expect(stat(state, &info) == 0)
+        let locks = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-locks").path
+        let mine = try FileManager.default.contentsOfDirectory(atPath: locks)
+            .filter { $0.hasPrefix("\(info.st_dev)-\(info.st_ino)") }
+        #if os(Linux)
+            #expect(mine == ["\(info.st_dev)-\(info.st_ino).lock"])
+        #else
+            #expect(mine.count == 2)  // an flock file per job elsewhere
+        #endif
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".lock") }.isEmpty)
     }
 }
