@@ -77,10 +77,7 @@ struct APITarget {
 
     /// The credentials from the environment, named precisely when incomplete (exit 77).
     func credentials() throws -> Credentials {
-        var environment = self.environment
-        // The embedded emulator is its own login authority; its address is known once it runs.
-        if embedded != nil { environment["MDE_AUTHORITY"] = environment["MDE_AUTHORITY"] ?? "http://127.0.0.1" }
-        return try Credentials.fromEnvironment(environment, cloud: cloud, now: clock.now)
+        try Credentials.fromEnvironment(environment, cloud: cloud, now: clock.now)
     }
 
     /// The target jobs are keyed by: `emulator` for the embedded one, else the API base and
