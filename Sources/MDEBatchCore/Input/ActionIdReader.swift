@@ -98,17 +98,18 @@ public struct ActionIdReader: Sendable {
         let found = columns(header)
         guard let actionId = found.actionId else { throw missingColumn(path, found: header) }
         // The reader hands out three cells: here they are the action id, machine id and SHA-1.
-        let selection = ColumnSelection(machineId: actionId, sha1: found.machineId ?? actionId, comment: found.sha1)
+        let selection = ColumnSelection(machineId: actionId, sha1: found.machineId, comment: found.sha1)
         try reader.forEachRow(selection) { line, raw in
             let location = RowLocation(source: path, line: line)
             switch raw {
-            case .cells(let id, let machine, let sha1):
+            case .cells(let cells):
+                func text(_ cell: UnsafeBufferPointer<UInt8>?) -> String {
+                    cell.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace() } ?? ""
+                }
                 try onRow(
                     ActionIdRow(
-                        location: location, actionId: String(decoding: id, as: UTF8.self).trimmingASCIIWhitespace(),
-                        machineId: found.machineId == nil
-                            ? "" : String(decoding: machine, as: UTF8.self).trimmingASCIIWhitespace(),
-                        sha1: sha1.map { String(decoding: $0, as: UTF8.self).trimmingASCIIWhitespace() } ?? "", problem: nil))
+                        location: location, actionId: text(cells.machineId), machineId: text(cells.sha1),
+                        sha1: text(cells.comment), problem: nil))
             case .rejected(_, let message, _, _, _):
                 try onRow(ActionIdRow(location: location, actionId: "", machineId: "", sha1: "", problem: message))
             }

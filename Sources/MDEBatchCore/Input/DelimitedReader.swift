@@ -199,10 +199,11 @@ final class DelimitedReader {
                     try body(
                         line, .rejected(reason: .rowTooLong, message: message, machineId: "", sha1: "", comment: ""))
                 } else if !isBlankRecord() {
-                    let machineId = cell(columns.machineId)
-                    let sha1 = cell(columns.sha1)
-                    let comment = columns.comment.map { cell($0) }
-                    try body(recordLine, .cells(machineId: machineId, sha1: sha1, comment: comment))
+                    let cells = RawCells(
+                        machineId: columns.machineId.map(cell), sha1: columns.sha1.map(cell),
+                        comment: columns.comment.map(cell), deviceName: columns.deviceName.map(cell),
+                        sha256: columns.sha256.map(cell))
+                    try body(recordLine, .cells(cells))
                 }
                 window.start = next
                 line += breaks

@@ -41,13 +41,15 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             let foundText = found.isEmpty ? "no columns" : found.map { "\"\($0)\"" }.joined(separator: ", ")
             let option: String
             switch column {
-            case "machine id": option = "--machine-column"
-            case "sha1": option = "--sha1-column"
-            case "action id": option = "--action-id-column"
-            default: option = "--comment-column"
+            case "machine id": option = "--machine-column NAME"
+            case "machine id or device name": option = "--machine-column NAME (or --device-name-column NAME)"
+            case "sha1": option = "--sha1-column NAME"
+            case "sha1 or sha256": option = "--sha1-column NAME (or --sha256-column NAME)"
+            case "action id": option = "--action-id-column NAME"
+            default: option = "--comment-column NAME"
             }
             return "\(source) has no \(column) column (looked for \(lookedFor.joined(separator: ", "))); "
-                + "it has \(foundText). Rename the column or pass \(option) NAME."
+                + "it has \(foundText). Rename the column or pass \(option)."
         case .notText(let source, let line):
             return "\(source) does not look like a text file (NUL bytes on line \(line)); "
                 + "if it is an Excel workbook, save it as \"CSV UTF-8\" first."

@@ -69,8 +69,8 @@ struct JSONObjectCells {
         }
         if !sawObject {
             sawObject = true
-            for role in [ColumnMatcher.Role.machineId, .sha1] where chosen[role] == nil {
-                throw matcher.missingColumn(role, source: source, found: object.keys.sorted())
+            if let missing = matcher.missingRole(present: Set(chosen.keys)) {
+                throw matcher.missingColumn(missing, source: source, found: object.keys.sorted())
             }
         }
 
@@ -98,20 +98,32 @@ struct JSONObjectCells {
             )
             return
         }
-        var machineId = values[.machineId] ?? ""
-        var sha1 = values[.sha1] ?? ""
-        let comment = values[.comment]
-        try machineId.withUTF8 { machineBytes in
-            try sha1.withUTF8 { sha1Bytes in
-                if var comment {
-                    try comment.withUTF8 { commentBytes in
-                        try body(line, .cells(machineId: machineBytes, sha1: sha1Bytes, comment: commentBytes))
-                    }
-                } else {
-                    try body(line, .cells(machineId: machineBytes, sha1: sha1Bytes, comment: nil))
+        var texts = values
+        try Self.withCells(&texts) { cells in try body(line, .cells(cells)) }
+    }
+
+    /// Hands the values' UTF-8 bytes to `body` as cells. A role without a value is absent,
+    /// except the machine id and sha1, which read as empty (a row without them is rejected
+    /// as missing, not as unreadable).
+    private static func withCells(
+        _ values: inout [ColumnMatcher.Role: String], _ body: (RawCells) throws -> Void
+    ) throws {
+        var cells = RawCells(machineId: nil, sha1: nil, comment: nil)
+        func with(_ roles: ArraySlice<ColumnMatcher.Role>) throws {
+            guard let role = roles.first else { return try body(cells) }
+            guard var text = values[role] else { return try with(roles.dropFirst()) }
+            try text.withUTF8 { bytes in
+                switch role {
+                case .machineId: cells.machineId = bytes
+                case .sha1: cells.sha1 = bytes
+                case .comment: cells.comment = bytes
+                case .deviceName: cells.deviceName = bytes
+                case .sha256: cells.sha256 = bytes
                 }
+                try with(roles.dropFirst())
             }
         }
+        try with(ColumnMatcher.Role.allCases[...])
     }
 
     private func reject(_ reason: RejectionReason, _ message: String, line: Int, _ body: (Int, RawRow) throws -> Void)

@@ -6,11 +6,37 @@ public struct QuarantineJobOptions: Sendable, Hashable, Codable {
     public var ingest: IngestOptions
     public var commentTag: Bool
     public var resubmit: Bool
+    /// Send to every device a name could mean instead of ending the row
+    /// `ambiguous-device-name` (`--all-matches`).
+    public var allMatches: Bool
 
-    public init(ingest: IngestOptions, commentTag: Bool = true, resubmit: Bool = false) {
+    public init(ingest: IngestOptions, commentTag: Bool = true, resubmit: Bool = false, allMatches: Bool = false) {
         self.ingest = ingest
         self.commentTag = commentTag
         self.resubmit = resubmit
+        self.allMatches = allMatches
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ingest, commentTag, resubmit, allMatches
+    }
+
+    // `allMatches` is written only when on, so jobs made before it keep their identity.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            ingest: try container.decode(IngestOptions.self, forKey: .ingest),
+            commentTag: try container.decode(Bool.self, forKey: .commentTag),
+            resubmit: try container.decode(Bool.self, forKey: .resubmit),
+            allMatches: try container.decodeIfPresent(Bool.self, forKey: .allMatches) ?? false)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(ingest, forKey: .ingest)
+        try container.encode(commentTag, forKey: .commentTag)
+        try container.encode(resubmit, forKey: .resubmit)
+        if allMatches { try container.encode(true, forKey: .allMatches) }
     }
 
     /// The options a quarantine job was made with.
@@ -117,15 +143,21 @@ extension NewRow {
         case .valid(let normalized):
             self.init(
                 source: row.location.source, line: row.location.line, machineId: normalized.machineId,
-                sha1: normalized.sha1, comment: normalized.comment, state: .pending)
+                sha1: normalized.sha1, comment: normalized.comment, state: normalized.needsResolution ? .unresolved : .pending)
+            deviceName = normalized.deviceName
+            inputHash = normalized.sha256
         case .invalid(let reason, let message):
             self.init(
                 source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
                 comment: row.comment, state: .invalid, errorCode: reason.rawValue, errorMessage: message)
+            if !row.deviceName.isEmpty { deviceName = row.deviceName }
+            if !row.sha256.isEmpty { inputHash = row.sha256 }
         case .duplicate(let first):
             self.init(
                 source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
                 comment: row.comment, state: .duplicate, errorCode: "duplicate", errorMessage: "duplicate of \(first)")
+            if !row.deviceName.isEmpty { deviceName = row.deviceName }
+            if !row.sha256.isEmpty { inputHash = row.sha256 }
         }
     }
 }

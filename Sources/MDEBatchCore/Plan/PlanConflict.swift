@@ -63,6 +63,10 @@ extension QuarantineJobOptions {
             compare("--comment", ingest.defaultComment.map { "'\($0)'" }, given.ingest.defaultComment.map { "'\($0)'" })
             compare("--no-comment-tag", commentTag ? "off" : "on", given.commentTag ? "off" : "on")
             compare("--resubmit", resubmit ? "on" : "off", given.resubmit ? "on" : "off")
+            compare("--device-name-column", ingest.deviceNameColumn, given.ingest.deviceNameColumn)
+            compare("--sha256-column", ingest.sha256Column, given.ingest.sha256Column)
+            compare("--no-resolve", ingest.resolve ? "off" : "on", given.ingest.resolve ? "off" : "on")
+            compare("--all-matches", allMatches ? "on" : "off", given.allMatches ? "on" : "off")
         }
     }
 }

@@ -9,6 +9,10 @@ public struct NewRow: Sendable, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
     public var targetActionId: String?
+    /// The device name the row gave instead of a machine id (resolved before sending).
+    public var deviceName: String?
+    /// The SHA-256 the row gave instead of a SHA-1 (resolved before sending).
+    public var inputHash: String?
 
     public init(
         source: String, line: Int, machineId: String, sha1: String, comment: String,

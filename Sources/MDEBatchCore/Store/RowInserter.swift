@@ -19,8 +19,8 @@ public final class RowInserter {
         statement = try db.makeStatement(
             sql: """
                 INSERT INTO jobRow (jobId, source, line, machineId, sha1, comment, state,
-                                    errorCode, errorMessage, targetActionId, adopted, attempts)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
+                                    errorCode, errorMessage, targetActionId, deviceName, inputHash, adopted, attempts)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0)
                 """)
         self.jobId = jobId
         self.alreadySubmitted = alreadySubmitted
@@ -51,6 +51,8 @@ public final class RowInserter {
         bind(handle, 8, row.errorCode)
         bind(handle, 9, row.errorMessage)
         bind(handle, 10, row.targetActionId)
+        bind(handle, 11, row.deviceName)
+        bind(handle, 12, row.inputHash)
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "inserting a row failed")

@@ -27,12 +27,21 @@ public enum RowState: String, Sendable, Codable, CaseIterable {
     /// A quarantine row whose device is busy with another StopAndQuarantineFile action
     /// (`blockedBy`): it is sent again, with no attempt spent, once that action is final.
     case waitingForDevice = "waiting-for-device"
+    /// A quarantine row that names its device by name or its file by SHA-256: the job
+    /// resolves it (to `pending`, or one of the three states below) before sending.
+    case unresolved
+    /// More than one device answers to the row's name (`--all-matches` sends to each).
+    case ambiguousDeviceName = "ambiguous-device-name"
+    /// No device answers to the row's name.
+    case deviceNotFound = "device-not-found"
+    /// The API knows no file with the row's SHA-256.
+    case fileNotFound = "file-not-found"
 
     /// Whether the row still has work to do in its job.
     public var isOpen: Bool { Self.open.contains(self) }
 
     /// The states with work left to do.
-    public static let open: [RowState] = [.pending, .sending, .cancelAccepted, .waitingForDevice]
+    public static let open: [RowState] = [.pending, .sending, .cancelAccepted, .waitingForDevice, .unresolved]
     /// The open states a worker picks up when they are due (`nextAttemptAt`).
     public static let workable: [RowState] = [.pending, .cancelAccepted, .waitingForDevice]
     /// The states of a row that tracks an action whose status can be read: a quarantine
@@ -62,6 +71,10 @@ public enum RowOutcome: String, Sendable, Codable, CaseIterable {
     case sending
     case cancelAccepted = "cancel-accepted"
     case waitingForDevice = "waiting-for-device"
+    case unresolved
+    case ambiguousDeviceName = "ambiguous-device-name"
+    case deviceNotFound = "device-not-found"
+    case fileNotFound = "file-not-found"
 
     public init(state: RowState, adopted: Bool) {
         if state == .submitted && adopted {

@@ -145,6 +145,41 @@ extension StateStore {
             try db.execute(
                 sql: "CREATE INDEX ledgerEntry_release ON ledgerEntry (tenant, api, COALESCE(completedAt, deadline))")
         }
+        migrator.registerMigration("v7-nameResolution") { db in
+            // Rows may name their device by name and their file by SHA-256 (docs/INPUTS.md,
+            // "Names and SHA-256"): what they gave is kept for the report, their machine id
+            // and SHA-1 stay empty until the job resolves them, and the candidates of an
+            // ambiguous name are kept with the row.
+            try db.alter(table: "jobRow") { t in
+                t.add(column: "deviceName", .text)
+                t.add(column: "inputHash", .text)
+                t.add(column: "candidates", .text)
+            }
+            // What each lookup found, per target: a name's inventory records (for a day),
+            // a SHA-256's SHA-1 (for good; a miss for a day).
+            try db.create(table: "deviceNameLookup") { t in
+                t.column("targetKey", .text).notNull()
+                t.column("name", .text).notNull()
+                t.column("records", .text).notNull()
+                t.column("fetchedAt", .double).notNull()
+                t.primaryKey(["targetKey", "name"])
+            }
+            try db.create(table: "fileHashLookup") { t in
+                t.column("targetKey", .text).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("sha1", .text)
+                t.column("fetchedAt", .double).notNull()
+                t.primaryKey(["targetKey", "sha256"])
+            }
+            // The fleet size a sweep of the whole inventory saw, to choose sweeps next time.
+            try db.create(table: "inventorySweep") { t in
+                t.primaryKey("targetKey", .text)
+                t.column("machines", .integer).notNull()
+                t.column("sweptAt", .double).notNull()
+            }
+            try db.create(
+                index: "jobRow_unresolved", on: "jobRow", columns: ["jobId"], condition: Column("state") == "unresolved")
+        }
         // Migrations for future versions are appended here.
         return migrator
     }

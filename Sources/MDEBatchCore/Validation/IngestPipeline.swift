@@ -30,9 +30,13 @@ public struct IngestPipeline: Sendable {
     public func run(_ sources: [InputSource], onRow: (IngestedRow) throws -> Void) throws -> IngestSummary {
         var summary = IngestSummary()
         var deduplicator = Deduplicator()
+        // Rows to resolve are rare next to id + SHA-1 rows: a plain dictionary keys them.
+        var resolutionKeys: [String: RowLocation] = [:]
+        var names = Set<String>()
+        var hashes = Set<String>()
         var fingerprint = SHA256()
         let matcher = ColumnMatcher(options: options)
-        let validator = RowValidator(defaultComment: options.defaultComment)
+        let validator = RowValidator(defaultComment: options.defaultComment, resolves: options.resolve)
 
         for source in sources {
             let name = source.displayName
@@ -50,14 +54,27 @@ public struct IngestPipeline: Sendable {
                     let location = RowLocation(source: name, line: line)
                     summary.rowCount += 1
                     switch raw {
-                    case .cells(let machineId, let sha1, let comment):
-                        var checked = validator.check(machineId: machineId, sha1: sha1, comment: comment, at: location)
+                    case .cells(let cells):
+                        var checked = validator.check(cells, at: location)
                         if let key = checked.key {
                             if let first = deduplicator.firstOccurrence(of: key, source: sourceIndex, line: line) {
                                 checked.row.verdict = .duplicate(of: first)
                                 summary.duplicateCount += 1
                             } else {
                                 summary.validCount += 1
+                            }
+                        } else if let key = checked.resolutionKey {
+                            if let first = resolutionKeys[key] {
+                                checked.row.verdict = .duplicate(of: first)
+                                summary.duplicateCount += 1
+                            } else {
+                                resolutionKeys[key] = location
+                                summary.validCount += 1
+                                summary.toResolve += 1
+                                if let row = checked.row.verdict.normalized {
+                                    if let name = row.deviceName { names.insert(DeviceName.key(name)) }
+                                    if let hash = row.sha256 { hashes.insert(hash) }
+                                }
                             }
                         } else if case .invalid(let reason, _) = checked.row.verdict {
                             summary.invalidCounts[reason, default: 0] += 1
@@ -97,6 +114,8 @@ public struct IngestPipeline: Sendable {
                 }
             }
         }
+        summary.distinctNames = names.count
+        summary.distinctSHA256 = hashes.count
         summary.fingerprint = fingerprint.finalize().map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex

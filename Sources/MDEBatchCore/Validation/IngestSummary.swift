@@ -11,6 +11,11 @@ public struct IngestSummary: Sendable {
     public var invalidCounts: [RejectionReason: Int]
     /// Every row handed to `onRow`: valid + duplicate + invalid.
     public var rowCount: Int
+    /// Valid rows that name their device or file in a way resolved before sending.
+    public var toResolve = 0
+    /// Distinct device names (compared without case) and SHA-256s among them.
+    public var distinctNames = 0
+    public var distinctSHA256 = 0
 
     public init(
         fileErrors: [InputError] = [],

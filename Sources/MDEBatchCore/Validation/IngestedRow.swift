@@ -8,6 +8,10 @@ public struct IngestedRow: Sendable {
     public var machineId: String
     public var sha1: String
     public var comment: String
+    /// The device name cell, read only when the machine id cell is empty.
+    public var deviceName: String = ""
+    /// The sha256 cell, read only when the sha1 cell is empty.
+    public var sha256: String = ""
     public var verdict: RowVerdict
 
     public init(location: RowLocation, machineId: String, sha1: String, comment: String, verdict: RowVerdict) {

@@ -10,10 +10,15 @@ public enum RejectionReason: String, Sendable, Hashable, Codable, CaseIterable {
     case invalidSHA1 = "invalid-sha1"
     /// The sha1 cell is empty or absent.
     case missingSHA1 = "missing-sha1"
-    /// The sha1 is 64 hex digits: a SHA-256, which the API does not take.
+    /// The sha1 is 64 hex digits: a SHA-256, which the API does not take (with `--no-resolve`;
+    /// otherwise it is resolved to its SHA-1).
     case sha256NotAccepted = "sha256-not-accepted"
     /// The sha1 is 32 hex digits: an MD5, which the API does not take.
     case md5NotAccepted = "md5-not-accepted"
+    /// The device name holds spaces, controls, quotes or path characters, or is too long.
+    case invalidDeviceName = "invalid-device-name"
+    /// The sha256 is not 64 hex digits.
+    case invalidSHA256 = "invalid-sha256"
     /// The comment is empty and no default comment was given.
     case missingComment = "missing-comment"
     /// The comment is over 4,000 characters.

@@ -24,15 +24,16 @@ struct InputErrorTests {
             error
                 == .missingColumn(
                     source: path,
-                    column: "machine id",
+                    column: "machine id or device name",
                     lookedFor: [
                         "machineId", "machine_id", "Machine ID", "deviceId", "DeviceId", "device_id", "Device ID",
+                        "DeviceName", "Device Name", "computerDnsName", "ComputerName", "Computer", "Hostname", "Host",
                     ],
                     found: ["Device", "Hash", "Note"]
                 )
         )
         #expect(error.description.contains("\"Device\", \"Hash\", \"Note\""))
-        #expect(error.description.contains("--machine-column"))
+        #expect(error.description.contains("--machine-column NAME (or --device-name-column NAME)"))
     }
 
     @Test func binaryGarbageDoesNotLookLikeText() throws {

@@ -76,8 +76,8 @@ struct JSONReaderTests {
         let result = try ingest([path])
         let expected = InputError.missingColumn(
             source: path,
-            column: "sha1",
-            lookedFor: ["sha1", "SHA1", "sha-1", "FileSha1", "file_sha1"],
+            column: "sha1 or sha256",
+            lookedFor: ["sha1", "SHA1", "sha-1", "FileSha1", "file_sha1", "SHA256", "SHA-256", "FileSHA256"],
             found: ["DeviceId", "Hash"]
         )
         #expect(result.summary.fileErrors == [expected])

@@ -10,7 +10,7 @@ struct SampleFilesTests {
 
     @Test func incidentSpreadsheetHasTheDocumentedMix() throws {
         let path = Self.samples.appendingPathComponent("incident-2026-11-21.csv").path
-        let result = try ingest([path])
+        let result = try ingest([path], options: IngestOptions(resolve: false))
         #expect(result.summary.fileErrors.isEmpty)
         #expect(result.summary.rowCount == 37)
         #expect(result.summary.validCount == 30)
@@ -30,9 +30,19 @@ struct SampleFilesTests {
         #expect(result.valid.filter { $0.sha1.hasPrefix("fa11") || $0.sha1.hasPrefix("71e0") }.count == 4)
     }
 
+    @Test func incidentSpreadsheetsSHA256RowIsResolvedUnlessNoResolve() throws {
+        let path = Self.samples.appendingPathComponent("incident-2026-11-21.csv").path
+        let result = try ingest([path])
+        #expect(result.summary.validCount == 31)
+        #expect(result.summary.toResolve == 1)
+        #expect(result.summary.distinctSHA256 == 1)
+        #expect(result.summary.invalidCounts == [.md5NotAccepted: 1, .invalidMachineId: 1, .missingComment: 1])
+    }
+
     @Test func defaultCommentRescuesTheRowWithoutComment() throws {
         let path = Self.samples.appendingPathComponent("incident-2026-11-21.csv").path
-        let result = try ingest([path], options: IngestOptions(defaultComment: "INC-20261121 cleanup"))
+        let result = try ingest(
+            [path], options: IngestOptions(defaultComment: "INC-20261121 cleanup", resolve: false))
         #expect(result.summary.validCount == 31)
         #expect(result.summary.invalidCount == 3)
     }

@@ -12,7 +12,9 @@ struct RowValidationTests {
         var comment: String
         var reason: RejectionReason
         var messageContains: String
-        var testDescription: String { reason.rawValue }
+        /// Whether the row is checked with `--no-resolve`.
+        var strict = false
+        var testDescription: String { reason.rawValue + (strict ? " (--no-resolve)" : "") }
     }
 
     static let sha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
@@ -26,27 +28,34 @@ struct RowValidationTests {
             messageContains: "not all hex digits"),
         Case(
             machineId: "   ", sha1: IDs.s1, comment: "c", reason: .missingMachineId,
-            messageContains: "machine id is empty"),
+            messageContains: "machine id and device name are empty"),
+        Case(
+            machineId: "   ", sha1: IDs.s1, comment: "c", reason: .missingMachineId,
+            messageContains: "machine id is empty", strict: true),
         Case(
             machineId: IDs.m1, sha1: "xyz", comment: "c", reason: .invalidSHA1,
             messageContains: "sha1 \"xyz\" is not 40 hex digits"),
         Case(
             machineId: IDs.m1, sha1: IDs.s1 + "00", comment: "c", reason: .invalidSHA1,
             messageContains: "it has 42 hex digits"),
-        Case(machineId: IDs.m1, sha1: "", comment: "c", reason: .missingSHA1, messageContains: "sha1 is empty"),
+        Case(machineId: IDs.m1, sha1: "", comment: "c", reason: .missingSHA1, messageContains: "sha1 and sha256 are empty"),
+        Case(
+            machineId: IDs.m1, sha1: "", comment: "c", reason: .missingSHA1, messageContains: "sha1 is empty", strict: true
+        ),
         Case(
             machineId: IDs.m1,
             sha1: sha256,
             comment: "c",
             reason: .sha256NotAccepted,
-            messageContains: "sha1 \"e3b0…b855\" is a SHA-256 (64 hex digits); the API takes SHA-1 only (40 hex digits)"
+            messageContains: "sha1 \"e3b0…b855\" is a SHA-256 (64 hex digits); the API takes SHA-1 only (40 hex digits)",
+            strict: true
         ),
         Case(
             machineId: IDs.m1,
             sha1: "D41D8CD98F00B204E9800998ECF8427E",
             comment: "c",
             reason: .md5NotAccepted,
-            messageContains: "is an MD5 (32 hex digits)"
+            messageContains: "whether its file lookup takes an MD5 is not confirmed"
         ),
         Case(
             machineId: IDs.m1, sha1: IDs.s1, comment: " \r\n ", reason: .missingComment,
@@ -80,7 +89,9 @@ struct RowValidationTests {
 
     @Test(arguments: cases)
     func rowIsRejectedWithItsReasonAndAMessageNamingTheValue(_ testCase: Case) throws {
-        let result = try ingest([try csv([[testCase.machineId, testCase.sha1, testCase.comment]])])
+        let result = try ingest(
+            [try csv([[testCase.machineId, testCase.sha1, testCase.comment]])],
+            options: IngestOptions(resolve: !testCase.strict))
         let row = try #require(result.rows.first)
         guard case .invalid(let reason, let message) = row.verdict else {
             Issue.record("expected \(testCase.reason.rawValue), got \(row.verdict)")
@@ -119,14 +130,15 @@ struct RowValidationTests {
         #expect(
             RejectionReason.allCases.map(\.rawValue) == [
                 "invalid-machine-id", "missing-machine-id", "invalid-sha1", "missing-sha1", "sha256-not-accepted",
-                "md5-not-accepted", "missing-comment", "comment-too-long", "control-characters", "invalid-encoding",
+                "md5-not-accepted", "invalid-device-name", "invalid-sha256", "missing-comment", "comment-too-long",
+                "control-characters", "invalid-encoding",
                 "malformed-row", "row-too-long",
             ]
         )
     }
 
     @Test func reasonsFixtureGetsOneReasonPerLine() throws {
-        let result = try ingestFixtures(["reasons.csv"])
+        let result = try ingestFixtures(["reasons.csv"], options: IngestOptions(resolve: false))
         #expect(result.lines == Array(2...11))
         #expect(
             result.reasons == [
