@@ -9,8 +9,9 @@ import NIOHTTP1
 /// The `HTTPClient` is either given by the caller (who shuts it down) or created by
 /// `withTransport(connectTimeout:maxResponseBytes:_:)`, which shuts it down on return.
 public struct AsyncHTTPClientTransport: HTTPTransport {
-    /// The largest response body read by default: 16 MiB.
-    public static let defaultMaxResponseBytes = 16 * 1024 * 1024
+    /// The largest response body read by default: 64 MiB (a page of 10,000 device records
+    /// can pass 16 MiB).
+    public static let defaultMaxResponseBytes = 64 * 1024 * 1024
 
     private let client: HTTPClient
     private let maxResponseBytes: Int

@@ -83,6 +83,28 @@ public struct MDEClient: Sendable {
         try await listMachineActions(filter: filter.expression, top: top, skip: skip)
     }
 
+    /// `GET /api/machines?$filter=…&$top=…&$skip=…`: one page of device records. An empty
+    /// filter lists the whole inventory. A 404 means no record matched (the documented
+    /// answer when there are "no recent machines").
+    public func listMachines(filter: String, top: Int, skip: Int) async throws -> CallResult<MachineList> {
+        var query = [String]()
+        if !filter.isEmpty { query.append("$filter=" + Self.escapeQueryValue(filter)) }
+        query.append("$top=\(top)")
+        if skip > 0 { query.append("$skip=\(skip)") }
+        return try await call(method: "GET", path: "/api/machines", query: query.joined(separator: "&"), body: nil)
+    }
+
+    /// `GET /api/files/{id}` (a SHA-1 or SHA-256); 404 when the file is unknown.
+    public func file(id: String) async throws -> CallResult<FileInfo> {
+        try await call(method: "GET", path: "/api/files/\(Self.escape(id))", body: nil)
+    }
+
+    /// `GET /api/files/{sha1}/machines`: every device that saw the file (SHA-1 only; an
+    /// unknown file is an empty list).
+    public func fileMachines(sha1: String) async throws -> CallResult<MachineList> {
+        try await call(method: "GET", path: "/api/files/\(Self.escape(sha1))/machines", body: nil)
+    }
+
     // MARK: - One request
 
     private func call<Value: Decodable & Sendable>(

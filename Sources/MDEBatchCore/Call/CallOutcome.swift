@@ -31,6 +31,13 @@ public enum CallOutcome: String, Sendable, Codable, CaseIterable {
     case readBack = "read-back"
     case readBackOpen = "read-back-open"
     case readBackFailed = "read-back-failed"
+    // Resolution of device names and SHA-256s.
+    /// A lookup answered and what it found is stored.
+    case resolved
+    /// A page of a lookup whose answer spans several pages (stored with the last).
+    case lookupPage = "lookup-page"
+    /// A lookup failed for good: the rows that needed it failed.
+    case resolutionFailed = "resolution-failed"
     // Status refreshes.
     case statusRead = "status-read"
     case statusNotFound = "status-not-found"

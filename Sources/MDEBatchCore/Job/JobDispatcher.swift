@@ -29,8 +29,12 @@ struct JobDispatcher: Sendable {
 
     /// Runs `work` on due rows until none is open or the job stops, and records the job's state.
     ///
+    /// - Parameter prepare: runs once the job is `running` (under its deadline), before any
+    ///   row is worked: a quarantine job resolves names and SHA-256s there.
     /// - Throws: only for internal errors (the state file failing) and what `work` throws.
-    func run(_ work: @escaping @Sendable (RowRecord) async throws -> Void) async throws {
+    func run(
+        prepare: @Sendable () async throws -> Void = {}, _ work: @escaping @Sendable (RowRecord) async throws -> Void
+    ) async throws {
         // Fail fast, before anything is sent, when no token can be had.
         do {
             _ = try await tokens.token()
@@ -52,7 +56,8 @@ struct JobDispatcher: Sendable {
                     if try await stop.sleep(until: deadline, on: clock) { stop.stop(.deadline) }
                 }
             }
-            try await dispatch(work)
+            try await prepare()
+            if !stop.isStopping { try await dispatch(work) }
             watchers.cancelAll()
         }
 

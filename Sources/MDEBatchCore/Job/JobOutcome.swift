@@ -10,6 +10,8 @@ public struct JobOutcome: Sendable {
     public var rateLimited: Int
     /// Devices that keep rows waiting, with the action they are busy with.
     public var busyDevices: [BusyDevice] = []
+    /// What resolving device names and SHA-256s did in this run, when there were any.
+    public var resolution: ResolutionSummary?
 
     public init(job: JobRecord, counts: JobCounts, stopReason: StopReason?, requests: Int, rateLimited: Int) {
         self.job = job
@@ -24,7 +26,10 @@ public struct JobOutcome: Sendable {
 
     /// Rows that failed or were rejected at ingest (exit 1 when the job is complete); for a
     /// cancel job, actions the API does not know count too.
-    public var problemRows: Int { counts[.failed] + counts[.invalid] + counts[.notFound] }
+    public var problemRows: Int {
+        counts[.failed] + counts[.invalid] + counts[.notFound] + counts[.ambiguousDeviceName] + counts[.deviceNotFound]
+            + counts[.fileNotFound]
+    }
 
     public var isComplete: Bool { openRows == 0 }
 }

@@ -24,6 +24,8 @@ public struct JobSettings: Sendable {
     public var grace: TimeInterval
     /// How often a row waiting for a busy device looks at the action that blocks it.
     public var busyDevicePoll: TimeInterval = 30
+    /// Look every device name up again, whatever the state file knows (`--refresh-names`).
+    public var refreshNames = false
 
     public init(
         policy: QuotaPolicy = .mdeDefault, concurrency: Int = 8, requestTimeout: TimeInterval = 30,

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 /// Submits one Stop-and-quarantine action per pending row of a job (docs/ARCHITECTURE.md).
 ///
@@ -42,8 +43,16 @@ public struct QuarantineJob: RunnableJob {
     /// - Throws: only for internal errors (the state file failing); every API outcome is
     ///   recorded on its row.
     public func run() async throws -> JobOutcome {
-        try await context.dispatcher.run { row in try await work(on: row) }
-        return try context.outcome(counts: context.store.counts(jobId: job.id))
+        // Names and SHA-256s first: a row is sent only once it names a machine id and a SHA-1.
+        let resolver = Resolver(context: context, refreshNames: context.settings.refreshNames, runStart: context.clock.now)
+        let resolution = Mutex<ResolutionSummary?>(nil)
+        try await context.dispatcher.run(prepare: {
+            let summary = try await resolver.run()
+            resolution.withLock { $0 = summary }
+        }) { row in try await work(on: row) }
+        var outcome = try context.outcome(counts: context.store.counts(jobId: job.id))
+        outcome.resolution = resolution.withLock { $0 }
+        return outcome
     }
 
     /// One row: settle an in-doubt send first, then send if it is still needed.

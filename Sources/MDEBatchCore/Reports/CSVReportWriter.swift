@@ -11,6 +11,7 @@ public struct CSVReportWriter: Sendable {
     public static let columns = [
         "job", "source", "line", "machine_id", "sha1", "comment", "outcome", "action_id", "action_status",
         "http_status", "error_code", "error_message", "attempts", "first_sent_at", "submitted_at", "cancel_status",
+        "device_name", "input_hash",
     ]
 
     public init() {}
@@ -41,6 +42,7 @@ public struct CSVReportWriter: Sendable {
             row.reportedActionId,
             row.actionStatus, row.httpStatus.map(String.init), row.errorCode, row.errorMessage, String(row.attempts),
             row.firstSentAt.map(ReportTime.format), row.submittedAt.map(ReportTime.format), row.cancelStatus,
+            row.deviceName, row.inputHash,
         ]
         return cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n"
     }

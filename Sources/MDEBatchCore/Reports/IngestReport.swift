@@ -29,6 +29,32 @@ public struct IngestReport: Sendable {
 
     public var sendable: Int { summary.validCount - alreadySubmitted }
 
+    /// The most lookup calls resolution needs: ⌈names/25⌉ + 2 (a sweep is chosen only when
+    /// cheaper), and one per SHA-256.
+    public var resolutionCalls: (names: Int, hashes: Int) {
+        let names = summary.distinctNames
+        return (names == 0 ? 0 : NameLookupStrategy.batches(forNames: names) + 2, summary.distinctSHA256)
+    }
+
+    /// What resolving names and SHA-256s costs, before the first action is sent.
+    var resolutionLine: String {
+        let calls = resolutionCalls
+        var parts: [String] = []
+        if summary.distinctNames > 0 {
+            parts.append(
+                "\(summary.distinctNames) device names (at most \(calls.names) calls to GET /api/machines, or one inventory sweep when cheaper)"
+            )
+        }
+        if summary.distinctSHA256 > 0 {
+            parts.append("\(summary.distinctSHA256) SHA-256s (\(calls.hashes) calls to GET /api/files)")
+        }
+        // Each lookup API has its own limits; the lookups run one after the other.
+        let seconds =
+            QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: calls.names).makespan
+            + QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: calls.hashes).makespan
+        return "Resolution: \(summary.toResolve) rows give a device name or SHA-256, resolved before sending: "
+            + parts.joined(separator: " and ") + "; about \(QuotaSchedule.describe(seconds: seconds)) of those APIs' own quota."
+    }
     public func render() -> String {
         var lines: [String] = []
         let files = inputs.count == 1 ? "1 file" : "\(inputs.count) files"
@@ -63,6 +89,7 @@ public struct IngestReport: Sendable {
         lines.append("")
         let limits = policy.limits.map(\.description).joined(separator: " + ")
         lines.append("Quota: \(sendable) actions need \(QuotaSchedule.describe(seconds: quotaSeconds)) at \(limits).")
+        if summary.toResolve > 0 { lines.append(resolutionLine) }
         return lines.joined(separator: "\n")
     }
 }

@@ -40,6 +40,12 @@ public enum JSONDocuments {
         public var rates: [String]
         /// Seconds the quota needs to send every valid row.
         public var quotaSeconds: Double
+        /// Valid rows that give a device name or SHA-256, resolved before sending.
+        public var toResolve: Int = 0
+        public var deviceNames: Int = 0
+        public var sha256s: Int = 0
+        /// The most calls resolution needs, per API (`GET /api/machines`, `GET /api/files`).
+        public var resolutionCalls: [String: Int] = [:]
 
         public struct Rejected: Codable, Sendable, Hashable {
             public var source: String
@@ -70,7 +76,15 @@ public enum JSONDocuments {
             rejected: report.rejected.map {
                 Validation.Rejected(source: $0.location.source, line: $0.location.line, code: $0.code, message: $0.message)
             },
-            rates: report.policy.limits.map(\.description), quotaSeconds: report.quotaSeconds)
+            rates: report.policy.limits.map(\.description), quotaSeconds: report.quotaSeconds,
+            toResolve: report.summary.toResolve, deviceNames: report.summary.distinctNames,
+            sha256s: report.summary.distinctSHA256,
+            resolutionCalls: report.summary.toResolve == 0
+                ? [:]
+                : [
+                    QuotaAPI.listMachines.rawValue: report.resolutionCalls.names,
+                    QuotaAPI.getFile.rawValue: report.resolutionCalls.hashes,
+                ])
     }
 
     /// Pretty-printed, sorted keys, one trailing newline.

@@ -94,13 +94,38 @@ public struct MarkdownReportWriter: Sendable {
             out.append("| File:line | Machine | HTTP | Message |")
             out.append("| --- | --- | --- | --- |")
             for row in group.examples {
+                let machine = row.machineId.isEmpty ? row.deviceName ?? "" : row.machineId
                 out.append(
-                    "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.machineId)) | \(row.httpStatus.map(String.init) ?? "") | \(Self.cell(row.errorMessage ?? "")) |"
+                    "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(machine)) | \(row.httpStatus.map(String.init) ?? "") | \(Self.cell(row.errorMessage ?? "")) |"
                 )
             }
             if group.count > group.examples.count {
                 out.append("")
                 out.append("…and \(group.count - group.examples.count) more (see the CSV or JSON report).")
+            }
+            out.append("")
+        }
+
+        let ambiguous = try store.ambiguousRows(jobId: jobId, limit: 50)
+        if ambiguous.total > 0 {
+            out.append("## Device names that match several devices")
+            out.append("")
+            out.append(
+                "Nothing was sent for these rows. Put the right machine id in each, or run again with `--all-matches` to send to every candidate."
+            )
+            out.append("")
+            out.append("| File:line | Name | Candidate machine | DNS name | Last seen | Health |")
+            out.append("| --- | --- | --- | --- | --- | --- |")
+            for row in ambiguous.rows {
+                for candidate in row.machineCandidates {
+                    out.append(
+                        "| \(Self.cell("\(row.source):\(row.line)")) | \(Self.cell(row.deviceName ?? "")) | \(Self.cell(candidate.id)) | \(Self.cell(candidate.computerDnsName)) | \(candidate.lastSeen.map { MDEDate.formatSeconds($0) } ?? "") | \(Self.cell(candidate.healthStatus ?? "")) |"
+                    )
+                }
+            }
+            if ambiguous.total > ambiguous.rows.count {
+                out.append("")
+                out.append("…and \(ambiguous.total - ambiguous.rows.count) more rows (see the JSON report's `candidates`).")
             }
             out.append("")
         }

@@ -21,6 +21,21 @@ public struct ReportItem: Sendable, Hashable, Codable {
     public var firstSentAt: String?
     public var submittedAt: String?
     public var cancelStatus: String?
+    /// The device name the row gave instead of a machine id.
+    public var deviceName: String?
+    /// The SHA-256 the row gave instead of a SHA-1.
+    public var inputHash: String?
+    /// The devices an `ambiguous-device-name` row's name matched (empty otherwise).
+    public var candidates: [Candidate]
+
+    /// A device an ambiguous name matched.
+    public struct Candidate: Sendable, Hashable, Codable {
+        public var machineId: String
+        public var computerDnsName: String
+        public var lastSeen: String?
+        public var healthStatus: String?
+        public var onboardingStatus: String?
+    }
 
     /// The item of a stored row.
     public init(_ row: RowRecord) {
@@ -40,12 +55,19 @@ public struct ReportItem: Sendable, Hashable, Codable {
         firstSentAt = row.firstSentAt.map(ReportTime.format)
         submittedAt = row.submittedAt.map(ReportTime.format)
         cancelStatus = row.cancelStatus
+        deviceName = row.deviceName
+        inputHash = row.inputHash
+        candidates = row.machineCandidates.map {
+            Candidate(
+                machineId: $0.id, computerDnsName: $0.computerDnsName, lastSeen: $0.lastSeen.map(ReportTime.format),
+                healthStatus: $0.healthStatus, onboardingStatus: $0.onboardingStatus)
+        }
     }
 
     /// The JSON keys, in the order of the CSV columns.
     public enum CodingKeys: String, CodingKey, CaseIterable {
         case job, source, line, machineId, sha1, comment, outcome, actionId, actionStatus, httpStatus, errorCode
-        case errorMessage, attempts, firstSentAt, submittedAt, cancelStatus
+        case errorMessage, attempts, firstSentAt, submittedAt, cancelStatus, deviceName, inputHash, candidates
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,5 +88,8 @@ public struct ReportItem: Sendable, Hashable, Codable {
         try container.encode(firstSentAt, forKey: .firstSentAt)
         try container.encode(submittedAt, forKey: .submittedAt)
         try container.encode(cancelStatus, forKey: .cancelStatus)
+        try container.encode(deviceName, forKey: .deviceName)
+        try container.encode(inputHash, forKey: .inputHash)
+        try container.encode(candidates, forKey: .candidates)
     }
 }

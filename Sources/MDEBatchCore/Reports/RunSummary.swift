@@ -32,6 +32,7 @@ public struct RunSummary: Sendable {
         } else {
             lines.append("Job \(id) not finished: " + parts.joined(separator: ", ") + ".")
         }
+        if let resolution = outcome.resolution { lines.append("  " + resolution.description) }
         lines.append("  \(outcome.requests) requests sent in this run, \(outcome.rateLimited) answered 429.")
         if !outcome.busyDevices.isEmpty {
             lines.append("  \(outcome.counts[.waitingForDevice]) rows wait for devices busy with another action:")

@@ -18,6 +18,8 @@ public enum RowChange: Sendable, Equatable {
     case notFound
     /// Anything a quarantine row can get: retry, failed, unchanged.
     case row(RowUpdate)
+    /// What a resolution lookup found, for the cache (and the rows a refusal fails).
+    case lookups(LookupFacts)
 
     /// No row change.
     public static let unchanged = RowChange.row(.unchanged)
@@ -51,6 +53,10 @@ extension StateStore {
                         now, call.outcome.rawValue, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
                         call.retryAfter, slot.attemptId,
                     ])
+            }
+            if case .lookups(let facts) = change {
+                try Self.store(facts, now: now, db: db)
+                return
             }
             guard let rowId else { return }
             switch change {
@@ -99,6 +105,8 @@ extension StateStore {
                 try db.execute(
                     sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ? AND targetActionId IS NOT NULL",
                     arguments: [rowId])
+            case .lookups:
+                return  // Stored above.
             }
             try Self.propagateCancelStatus(db, rowId: rowId)
         }

@@ -166,11 +166,27 @@ extension StateStore {
     /// The job's problem rows grouped by outcome and error code, largest group first, with
     /// the first `examples` rows of each.
     ///
-    /// Problems are rows that `failed` or were `invalid` at ingest.
+    /// Problems are rows that `failed`, were `invalid` at ingest, or named a device or file
+    /// resolution could not settle.
     public func failureGroups(jobId: String, examples: Int) throws -> [RowGroup] {
         try groups(
-            jobId: jobId, keySQL: "state", codeSQL: "errorCode", condition: "state IN ('failed', 'invalid')",
+            jobId: jobId, keySQL: "state", codeSQL: "errorCode",
+            condition: "state IN ('failed', 'invalid', 'device-not-found', 'file-not-found', 'ambiguous-device-name')",
             examples: examples)
+    }
+
+    /// The job's `ambiguous-device-name` rows (at most `limit`), with their candidates.
+    public func ambiguousRows(jobId: String, limit: Int) throws -> (rows: [RowRecord], total: Int) {
+        try writer.read { db in
+            let total =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM jobRow WHERE jobId = ? AND state = 'ambiguous-device-name'",
+                    arguments: [jobId]) ?? 0
+            let rows = try RowRecord.fetchAll(
+                db, sql: "SELECT * FROM jobRow WHERE jobId = ? AND state = 'ambiguous-device-name' ORDER BY id LIMIT ?",
+                arguments: [jobId, limit])
+            return (rows, total)
+        }
     }
 
     /// The job's actions that ended without success (`Failed`, `TimeOut`), grouped by status.

@@ -34,7 +34,8 @@ struct ResumeCommand: AsyncParsableCommand {
             }
             let pacing = JobDriver.pacing(of: record, overrides: try run.overrides())
             let target = try APITarget.resolve(run.send.api, emulator: run.emulator, stored: plan.target, pacing: pacing)
-            let code = try await run.send.driver.send(job: record, store: store, target: target, pacing: pacing)
+            let code = try await run.send.driver(refreshNames: run.refreshNames).send(
+                job: record, store: store, target: target, pacing: pacing)
             if code != 0 { throw ExitCode(code) }
         } catch {
             throw ExitStatus.fail(error)

@@ -23,11 +23,18 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Send rows even when another job in the state file already submitted them.")
     var resubmit = false
 
+    @Flag(
+        name: .customLong("all-matches"),
+        help:
+            "Send to every device a name matches (seen within 7 days of each other) instead of ending the row ambiguous-device-name."
+    )
+    var allMatches = false
+
     func run() async throws {
         do {
             let store = try run.send.state.open()
             let options = QuarantineJobOptions(
-                ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit)
+                ingest: input.ingestOptions, commentTag: !run.send.noCommentTag, resubmit: resubmit, allMatches: allMatches)
             let overrides = try run.overrides()
             // The target the job is keyed by. Name a missing credential before reading a
             // million rows; a dry run may go without (its first real run binds the job).
@@ -67,7 +74,8 @@ struct RunCommand: AsyncParsableCommand {
             }
             let apiTarget = try APITarget.resolve(
                 run.send.api, emulator: run.emulator, stored: job.effectivePlan.target, pacing: pacing)
-            let code = try await run.send.driver.send(job: job, store: store, target: apiTarget, pacing: pacing)
+            let code = try await run.send.driver(refreshNames: run.refreshNames).send(
+                job: job, store: store, target: apiTarget, pacing: pacing)
             if code != 0 { throw ExitCode(code) }
         } catch {
             throw ExitStatus.fail(error)

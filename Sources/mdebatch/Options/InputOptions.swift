@@ -22,6 +22,21 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The comment for rows whose comment is missing or empty.", valueName: "text"))
     var comment: String?
 
+    @Option(
+        name: .customLong("device-name-column"),
+        help: ArgumentHelp("The column holding device names (resolved to machine ids).", valueName: "name"))
+    var deviceNameColumn: String?
+
+    @Option(
+        name: .customLong("sha256-column"),
+        help: ArgumentHelp("The column holding SHA-256s (resolved to SHA-1s).", valueName: "name"))
+    var sha256Column: String?
+
+    @Flag(
+        name: .customLong("no-resolve"),
+        help: "Take machine ids and SHA-1s only: reject device names and SHA-256s instead of resolving them.")
+    var noResolve = false
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one input file, or - for standard input.") }
         if files.contains("-") && format == nil {
@@ -30,6 +45,9 @@ struct InputOptions: ParsableArguments {
         if files.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("Standard input (-) can be read only once.")
         }
+        if noResolve && (deviceNameColumn != nil || sha256Column != nil) {
+            throw ValidationError("--no-resolve takes no --device-name-column or --sha256-column: it reads neither.")
+        }
     }
 
     var sources: [InputSource] { files.map { $0 == "-" ? .standardInput : .file(path: $0) } }
@@ -37,7 +55,7 @@ struct InputOptions: ParsableArguments {
     var ingestOptions: IngestOptions {
         IngestOptions(
             format: format, machineColumn: machineColumn, sha1Column: sha1Column, commentColumn: commentColumn,
-            defaultComment: comment)
+            defaultComment: comment, deviceNameColumn: deviceNameColumn, sha256Column: sha256Column, resolve: !noResolve)
     }
 }
 

@@ -16,6 +16,11 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Start the emulator in process on a free loopback port and run against it (no tenant needed).")
     var emulator = false
 
+    @Flag(
+        name: .customLong("refresh-names"),
+        help: "Look every device name up again in this run, whatever the state file learned (names are kept a day).")
+    var refreshNames = false
+
     func validate() throws {
         if let visibilityDelay, DurationText.parse(visibilityDelay) == nil {
             throw ValidationError("--visibility-delay takes a duration such as 500ms, 30s, 2m or 1h, not '\(visibilityDelay)'.")

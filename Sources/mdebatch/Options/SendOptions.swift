@@ -57,4 +57,11 @@ struct SendOptions: ParsableArguments {
             quiet: quiet, statePath: state.state,
             deadline: deadline.flatMap(MDEBatchCore.DurationText.parse), maxRequests: maxRequests)
     }
+
+    /// The driver of a quarantine job (`--refresh-names` applies to its resolution).
+    func driver(refreshNames: Bool) -> JobDriver {
+        var driver = self.driver
+        driver.refreshNames = refreshNames
+        return driver
+    }
 }

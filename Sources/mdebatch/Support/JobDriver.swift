@@ -14,6 +14,8 @@ struct JobDriver {
     var deadline: TimeInterval?
     /// `--max-requests`.
     var maxRequests: Int?
+    /// `--refresh-names`.
+    var refreshNames = false
 
     /// The pacing of this run: the job's, with what this command line gave in its place;
     /// prints what differs from the job's.
@@ -38,6 +40,7 @@ struct JobDriver {
             deadline: deadline.map { clock.now.addingTimeInterval($0) }, maxRequests: maxRequests)
         // Calls in flight at a stop get ten real seconds, whatever the clock's scale.
         settings.grace = 10 * target.scale
+        settings.refreshNames = refreshNames
         let stop = StopController()
         let logger = Logger(label: "mdebatch")
         let live = Terminal.standardErrorIsTerminal

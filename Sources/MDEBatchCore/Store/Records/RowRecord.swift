@@ -36,6 +36,12 @@ public struct RowRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
     /// For a row waiting for its device: the action that keeps the device busy, and since when.
     public var blockedBy: String?
     public var blockedSince: Date?
+    /// The device name the row gave instead of a machine id (docs/INPUTS.md, "Names and SHA-256").
+    public var deviceName: String? = nil
+    /// The SHA-256 the row gave instead of a SHA-1.
+    public var inputHash: String? = nil
+    /// For an `ambiguous-device-name` row: the devices its name matched (JSON).
+    public var candidates: String? = nil
 
     public enum Columns {
         public static let id = Column(CodingKeys.id)
@@ -48,6 +54,9 @@ public struct RowRecord: Codable, Sendable, Hashable, FetchableRecord, Persistab
         public static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
         public static let inDoubtSince = Column(CodingKeys.inDoubtSince)
     }
+
+    /// The devices an `ambiguous-device-name` row's name matched, newest first.
+    public var machineCandidates: [MachineCandidate] { MachineCandidate.decode(candidates) }
 
     /// What the report calls the row's outcome.
     public var outcome: RowOutcome { RowOutcome(state: state, adopted: adopted) }
