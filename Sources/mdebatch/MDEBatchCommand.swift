@@ -19,6 +19,7 @@ struct MDEBatchCommand: AsyncParsableCommand {
             ReportCommand.self,
             CancelCommand.self,
             JobsCommand.self,
+            TargetsCommand.self,
             EmulatorCommand.self,
         ]
     )

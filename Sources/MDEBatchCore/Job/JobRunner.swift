@@ -45,6 +45,7 @@ public struct JobRunner: Sendable {
     ///   target than the job's; `JobLockError.busy` when another process runs the job;
     ///   store errors.
     public func run(environment: JobEnvironment) async throws -> Result {
+        guard job.kind != .lookup else { throw StoreError.notRunnable(id: job.id) }
         let lock = try JobLock(statePath: store.path, jobId: job.id)
         defer { withExtendedLifetime(lock) {} }
         var job = try store.job(id: self.job.id)

@@ -46,10 +46,12 @@ public struct QuarantineJob: RunnableJob {
         // Names and SHA-256s first: a row is sent only once it names a machine id and a SHA-1.
         let resolver = Resolver(context: context, refreshNames: context.settings.refreshNames, runStart: context.clock.now)
         let resolution = Mutex<ResolutionSummary?>(nil)
-        try await context.dispatcher.run(prepare: {
-            let summary = try await resolver.run()
-            resolution.withLock { $0 = summary }
-        }) { row in try await work(on: row) }
+        try await context.dispatcher.run(
+            prepare: {
+                let summary = try await resolver.run()
+                resolution.withLock { $0 = summary }
+            },
+            { row in try await work(on: row) })
         var outcome = try context.outcome(counts: context.store.counts(jobId: job.id))
         outcome.resolution = resolution.withLock { $0 }
         return outcome

@@ -92,6 +92,9 @@ public enum RowOutcome: String, Sendable, Codable, CaseIterable {
 public enum JobKind: String, Sendable, Codable, CaseIterable {
     case quarantine
     case cancel
+    /// The lookups of `mdebatch targets` on one target: no rows, its attempts are their
+    /// audit trail, and its quota is the target's.
+    case lookup
 }
 
 /// The life of a job as a whole.

@@ -160,7 +160,13 @@ extension StateStore {
         let alphabet = Array("abcdefghjkmnpqrstuvwxyz23456789")
         var generator = SystemRandomNumberGenerator()
         let suffix = String((0..<8).map { _ in alphabet.randomElement(using: &generator)! })
-        return (kind == .quarantine ? "q-" : "c-") + suffix
+        let prefix: String
+        switch kind {
+        case .quarantine: prefix = "q-"
+        case .cancel: prefix = "c-"
+        case .lookup: prefix = "l-"
+        }
+        return prefix + suffix
     }
 
     /// The job of `kind` with this content for `targetKey`, if one was ingested: one with

@@ -311,6 +311,16 @@ extension StateStore {
             + "; put the right machine id in the row, or run with --all-matches to send to each"
     }
 
+    /// The lookup job of `target` (`mdebatch targets`), created on first use: its attempts
+    /// are the audit trail of the lookups, and its calls count on the target's ledger.
+    public func lookupJob(target: JobTarget, now: Date) throws -> JobRecord {
+        let creation = try createJob(
+            NewJob(kind: .lookup, inputs: ["mdebatch targets"], options: "{}", target: target, commentTag: false), now: now
+        ) { _ in "lookups" }
+        guard let job = creation.job else { throw StoreError.unknownJob(id: "lookup", known: []) }
+        return job
+    }
+
     /// The candidates kept with an ambiguous row.
     public func candidates(rowId: Int64) throws -> [MachineCandidate] {
         try writer.read { db in

@@ -7,6 +7,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotCreateDirectory(path: String, reason: String)
     case cannotOpen(path: String, reason: String)
     case unknownJob(id: String, known: [String])
+    /// The job is the lookup record of `mdebatch targets`: it has no rows to send.
+    case notRunnable(id: String)
     case newerSchema(path: String)
     /// Not an SQLite database, or a damaged one (exit 65).
     case corrupt(path: String, reason: String)
@@ -24,6 +26,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case .unknownJob(let id, let known):
             let list = known.isEmpty ? "there are no jobs in this state file" : "known jobs: \(known.joined(separator: ", "))"
             return "No job '\(id)' in the state file; \(list)."
+        case .notRunnable(let id):
+            return "Job '\(id)' holds the lookups of mdebatch targets; it has nothing to send, resume or cancel."
         case .newerSchema(let path):
             return "The state file '\(path)' was written by a newer mdebatch; upgrade mdebatch to use it."
         case .corrupt(let path, let reason):

@@ -41,7 +41,7 @@ enum ExitStatus {
         case is InputError: return inputUnusable
         case let store as StoreError:
             switch store {
-            case .unknownJob, .noStateFile: return usage
+            case .unknownJob, .noStateFile, .notRunnable: return usage
             case .cannotWrite: return ioError
             default: return inputUnusable
             }
