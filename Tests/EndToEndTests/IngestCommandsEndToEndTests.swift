@@ -12,11 +12,16 @@ struct IngestCommandsEndToEndTests {
         defer { folder.remove() }
         let result = try await mdebatch(["validate", Repository.sample("incident-2026-11-21.csv")], in: folder)
         #expect(result.status == 1)
-        #expect(result.stdout.contains("30  valid, to submit"))
-        #expect(result.stdout.contains("sha256-not-accepted"))
-        #expect(result.stdout.contains("incident-2026-11-21.csv:11"))
+        #expect(result.stdout.contains("31  valid, to submit"))
+        #expect(result.stdout.contains("md5-not-accepted"))
+        #expect(result.stdout.contains("incident-2026-11-21.csv:15"))
         #expect(result.stdout.contains("duplicate of"))
-        #expect(result.stdout.contains("Quota: 30 actions need under a minute"))
+        #expect(result.stdout.contains("Quota: 31 actions need under a minute"))
+        // The row with a SHA-256 is resolved before sending, and what that costs is said.
+        #expect(
+            result.stdout.contains(
+                "Resolution: 1 rows give a device name or SHA-256, resolved before sending: 1 SHA-256s (1 calls to GET /api/files)"
+            ), "\(result.stdout)")
         // validate writes no state.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).isEmpty)
     }

@@ -64,8 +64,9 @@ struct RunEndToEndTests {
         #expect(byLine[6]?["outcome"] == "failed")
         #expect(byLine[6]?["http_status"] == "403")
         #expect(byLine[7]?["error_code"] == "OsPlatformNotSupported")
-        #expect(byLine[8]?["outcome"] == "invalid")
-        #expect(byLine[8]?["error_code"] == "sha256-not-accepted")
+        // A SHA-256 the emulator does not know: looked up, not sent.
+        #expect(byLine[8]?["outcome"] == "file-not-found")
+        #expect(byLine[8]?["input_hash"] == String(repeating: "e", count: 64))
         #expect(byLine[9]?["outcome"] == "duplicate")
         #expect(byLine[9]?["error_message"] == "duplicate of \(input):2")
 

@@ -163,7 +163,8 @@ struct StatusAndReportEndToEndTests {
         #expect(document.items.count == rows.count)
         #expect(document.items.map(\.outcome) == rows.map(\.outcome.rawValue))
         #expect(document.items.map(\.actionId) == rows.map(\.actionId))
-        #expect(document.summary.outcomes == ["submitted": 200, "failed": 1, "invalid": 1])
+        // The SHA-256 row is looked up, and the emulator knows no such file.
+        #expect(document.summary.outcomes == ["submitted": 200, "failed": 1, "file-not-found": 1])
         #expect(document.summary.trackedActions == 200)
 
         // JSON lines: one item per line.
@@ -178,7 +179,7 @@ struct StatusAndReportEndToEndTests {
         #expect(markdown.status == 0)
         #expect(markdown.stdout.contains("| submitted | 200 |"))
         #expect(markdown.stdout.contains("### `ResourceNotFound`: 1 failed row"))
-        #expect(markdown.stdout.contains("### `sha256-not-accepted`: 1 invalid row"))
+        #expect(markdown.stdout.contains("### `file-not-found`: 1 file-not-found row"))
         #expect(markdown.stdout.contains("mdebatch cancel \(jobId) --state \(emulator.statePath)"))
     }
 

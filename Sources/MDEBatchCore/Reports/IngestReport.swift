@@ -53,7 +53,8 @@ public struct IngestReport: Sendable {
             QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: calls.names).makespan
             + QuotaSchedule.estimate(policy: policy, now: Date(), additionalCalls: calls.hashes).makespan
         return "Resolution: \(summary.toResolve) rows give a device name or SHA-256, resolved before sending: "
-            + parts.joined(separator: " and ") + "; about \(QuotaSchedule.describe(seconds: seconds)) of those APIs' own quota."
+            + parts.joined(separator: " and ") + "; the lookups need \(QuotaSchedule.describe(seconds: seconds)) "
+            + "under those APIs' own limits."
     }
     public func render() -> String {
         var lines: [String] = []

@@ -19,7 +19,7 @@ struct CSVReportTests {
         let header = try #require(text.components(separatedBy: "\r\n").first)
         #expect(
             header
-                == "job,source,line,machine_id,sha1,comment,outcome,action_id,action_status,http_status,error_code,error_message,attempts,first_sent_at,submitted_at,cancel_status"
+                == "job,source,line,machine_id,sha1,comment,outcome,action_id,action_status,http_status,error_code,error_message,attempts,first_sent_at,submitted_at,cancel_status,device_name,input_hash"
         )
     }
 
@@ -115,9 +115,11 @@ struct JSONReportTests {
         let items = try #require(object["items"] as? [[String: Any]])
         let expected: Set<String> = [
             "job", "source", "line", "machineId", "sha1", "comment", "outcome", "actionId", "actionStatus", "httpStatus",
-            "errorCode", "errorMessage", "attempts", "firstSentAt", "submittedAt", "cancelStatus",
+            "errorCode", "errorMessage", "attempts", "firstSentAt", "submittedAt", "cancelStatus", "deviceName", "inputHash",
         ]
-        #expect(items.allSatisfy { Set($0.keys) == expected })
+        // Plus the candidates of an ambiguous device name (an array, empty for other rows).
+        #expect(items.allSatisfy { Set($0.keys) == expected.union(["candidates"]) })
+        #expect(items.allSatisfy { ($0["candidates"] as? [Any])?.isEmpty == true })
         // The columns match the CSV's one for one.
         #expect(expected.count == CSVReportWriter.columns.count)
         let submitted = items[0]
