@@ -27,8 +27,7 @@ public struct JobOutcome: Sendable {
     /// Rows that failed or were rejected at ingest (exit 1 when the job is complete); for a
     /// cancel job, actions the API does not know count too.
     public var problemRows: Int {
-        counts[.failed] + counts[.invalid] + counts[.notFound] + counts[.ambiguousDeviceName] + counts[.deviceNotFound]
-            + counts[.fileNotFound]
+        counts[.failed] + counts[.invalid] + counts[.notFound] + RowOutcome.unresolvable.reduce(0) { $0 + counts[$1] }
     }
 
     public var isComplete: Bool { openRows == 0 }

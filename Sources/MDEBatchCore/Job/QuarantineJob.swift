@@ -149,7 +149,7 @@ public struct QuarantineJob: RunnableJob {
     /// The progress at this instant, for the live line.
     public func progress() throws -> ProgressSnapshot {
         let counts = try context.store.counts(jobId: job.id)
-        let failed = counts[.failed]
+        let failed = counts[.failed] + RowOutcome.unresolvable.reduce(0) { $0 + counts[$1] }
         var snapshot = try context.progress(
             api: .stopAndQuarantine, done: counts[.submitted] + counts[.alreadyPending] + failed, open: counts.open,
             failed: failed)

@@ -24,7 +24,8 @@ public struct JobsTable: Sendable {
                     job.state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0),
                     created.padding(toLength: 21, withPad: " ", startingAt: 0),
                     String(job.rowCount).leftPadded(6), String(submitted).leftPadded(10),
-                    String(counts[.failed] + counts[.notFound]).leftPadded(7),
+                    String(counts[.failed] + counts[.notFound] + RowOutcome.unresolvable.reduce(0) { $0 + counts[$1] })
+                        .leftPadded(7),
                     String(open).leftPadded(5), job.inputs.joined(separator: ", "),
                 ].joined(separator: " "))
         }

@@ -86,6 +86,9 @@ public enum RowOutcome: String, Sendable, Codable, CaseIterable {
 
     /// Outcomes with work left to do.
     public var isOpen: Bool { RowState(rawValue: rawValue)?.isOpen ?? false }
+
+    /// Final outcomes of a row that was never sent: what it named could not be resolved.
+    public static let unresolvable: [RowOutcome] = [.ambiguousDeviceName, .deviceNotFound, .fileNotFound]
 }
 
 /// The kind of work a job does.
