@@ -9,7 +9,7 @@ import NIOCore
 ///   - clock: The emulator's clock; a `ScaledClock` in production, a manual clock in tests.
 ///   - logger: The server's logger.
 ///   - onServerRunning: Called once the server listens (its channel tells the bound port).
-/// - Throws: When the journal file cannot be opened.
+/// - Throws: `InventoryError` when the inventory is not consistent; an error when the journal file cannot be opened.
 public func buildEmulator<C: Clock<Duration>>(
     configuration: EmulatorConfiguration,
     clock: C,
@@ -38,12 +38,13 @@ public func buildEmulator<C: Clock<Duration>>(
     )
 }
 
-/// The emulator's routes: token endpoints, `/api`, and the read-only `/_emulator` routes.
+/// The emulator's routes: token endpoints, `/api` (actions and inventory), and the read-only `/_emulator` routes.
 public func buildRouter<C: Clock<Duration>>(state: EmulatorState<C>) -> Router<EmulatorRequestContext> {
     let router = Router(context: EmulatorRequestContext.self)
     router.add(middleware: JournalAndErrorMiddleware(state: state))
     TokenRoutes(state: state).add(to: router)
     ActionRoutes(state: state).add(to: router)
+    InventoryRoutes(state: state).add(to: router)
     AdminRoutes(state: state).add(to: router)
     return router
 }

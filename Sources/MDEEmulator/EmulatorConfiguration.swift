@@ -18,7 +18,8 @@ public struct EmulatorConfiguration: Sendable {
     /// Faults drawn for each request to a POST route (and to GET routes when `faultsApplyToGets`).
     public var faults: [FaultRule]
     public var faultsApplyToGets: Bool
-    /// Sliding windows applied to each API bucket separately (StopAndQuarantineFile, cancel, list, get).
+    /// Sliding windows applied to each API bucket separately (StopAndQuarantineFile, cancel, list
+    /// actions, get an action, list machines, get a file, a file's machines).
     public var limits: [RateLimit]
     /// How long a new action stays `Pending`.
     public var pendingDuration: Duration
@@ -40,6 +41,10 @@ public struct EmulatorConfiguration: Sendable {
     public var outcomes: [String: FinalStatus] {
         didSet { outcomeIndex = lowercasedKeys(outcomes) }
     }
+    /// The machines and files served by `GET /api/machines`, `GET /api/files/{id}` and
+    /// `GET /api/files/{sha1}/machines`; `Inventory.default` unless set. It does not limit
+    /// StopAndQuarantineFile, which any 40-hex machine id may still receive.
+    public var inventory: Inventory
     /// `machines` and `outcomes` with lower-cased keys, for O(1) lookups per request.
     private var machineIndex: [String: MachineDisposition]
     private var outcomeIndex: [String: FinalStatus]
@@ -48,7 +53,8 @@ public struct EmulatorConfiguration: Sendable {
     public var defaultRules: Bool
     /// The `requestor` written on every action.
     public var requestor: String
-    /// Page size of the action list when the client gives no `$top`; a next link follows when more exist.
+    /// Page size of the action and machine lists when the client gives no `$top`; a next link
+    /// follows when more exist.
     public var listPageSize: Int
     /// Largest request body accepted, in bytes.
     public var maxBodyBytes: Int
@@ -74,6 +80,7 @@ public struct EmulatorConfiguration: Sendable {
         tokenLifetime: Duration = .seconds(3599),
         machines: [String: MachineDisposition] = [:],
         outcomes: [String: FinalStatus] = [:],
+        inventory: Inventory = .default,
         defaultRules: Bool = true,
         requestor: String = "mdebatch-emulator",
         listPageSize: Int = 10_000,
@@ -99,6 +106,7 @@ public struct EmulatorConfiguration: Sendable {
         self.outcomes = outcomes
         self.machineIndex = lowercasedKeys(machines)
         self.outcomeIndex = lowercasedKeys(outcomes)
+        self.inventory = inventory
         self.defaultRules = defaultRules
         self.requestor = requestor
         self.listPageSize = listPageSize

@@ -9,11 +9,11 @@ struct EmulatorHarness {
 
     static func start(
         scale: Double = 60, faults: [FaultRule] = [], seed: UInt64 = 1, visibilityDelay: Duration = .zero,
-        clientSecret: String = "e2e-secret", pendingDuration: Duration = .seconds(30)
+        clientSecret: String = "e2e-secret", pendingDuration: Duration = .seconds(30), inventory: Inventory? = nil
     ) async throws -> EmulatorHarness {
         let configuration = EmulatorConfiguration(
             clientSecret: clientSecret, timeScale: scale, origin: Date(), seed: seed, faults: faults,
-            pendingDuration: pendingDuration, visibilityDelay: visibilityDelay)
+            pendingDuration: pendingDuration, visibilityDelay: visibilityDelay, inventory: inventory ?? .default)
         let server = try await EmulatorServer.start(configuration)
         return EmulatorHarness(server: server, folder: try TemporaryFolder())
     }

@@ -7,7 +7,7 @@ import NIOCore
 /// Each route is served under `/api/...` and under the explicit-version form `/api/v1.0/...`:
 /// the API's current version is 1.0, and a URL without a version means the latest
 /// (https://learn.microsoft.com/en-us/defender-endpoint/api/exposed-apis-list).
-struct ActionRoutes<C: Clock<Duration>>: Sendable {
+struct ActionRoutes<C: Clock<Duration>>: APIRouteSteps {
     typealias Context = EmulatorRequestContext
     let state: EmulatorState<C>
     var configuration: EmulatorConfiguration { state.configuration }
@@ -130,58 +130,7 @@ struct ActionRoutes<C: Clock<Duration>>: Sendable {
         return try jsonResponse(status: .ok, list)
     }
 
-    // MARK: - Steps shared by the routes
-
-    /// Checks the bearer token (401 when missing, malformed or expired; 403 when issued for
-    /// another audience), then counts the call against its bucket (429 when full). Calls refused
-    /// for their audience are not counted.
-    private func gate(_ request: Request, api: EmulatorAPI) async throws {
-        guard let header = request.headers[.authorization] else { throw MDEError.unauthorized }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer",
-            let audience = state.audience(ofValidToken: String(parts[1]))
-        else {
-            throw MDEError.unauthorized
-        }
-        guard MDEAudience.isAccepted(audience) else { throw MDEError.wrongAudience(audience) }
-        if let retryAfter = await state.admit(api) {
-            throw MDEError.tooManyRequests(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
-        }
-    }
-
-    /// Draws a fault and applies those that strike before anything is created.
-    private func preFault(_ context: Context, eligible: Bool) async throws -> FaultKind? {
-        guard eligible, let fault = await state.drawFault() else { return nil }
-        switch fault {
-        case .internalServerError:
-            context.draft.update { $0.fault = fault.name }
-            throw MDEError.internalServerError
-        case .serviceUnavailable(let retryAfter):
-            context.draft.update { $0.fault = fault.name }
-            throw MDEError.serviceUnavailable(retryAfterSeconds: wholeSecondsRoundedUp(retryAfter))
-        case .dropBeforeCreate:
-            context.draft.update { $0.fault = fault.name }
-            await context.dropConnection()
-            throw ConnectionDropped()
-        case .dropAfterCreate, .delayAfterCreate:
-            return fault
-        }
-    }
-
-    /// Applies a fault that strikes after the action was created (or cancelled).
-    private func postFault(_ fault: FaultKind?, _ context: Context) async throws {
-        switch fault {
-        case .dropAfterCreate:
-            context.draft.update { $0.fault = FaultKind.dropAfterCreate.name }
-            await context.dropConnection()
-            throw ConnectionDropped()
-        case .delayAfterCreate(let delay):
-            context.draft.update { $0.fault = "delay" }
-            try await state.sleep(for: delay)
-        default:
-            return
-        }
-    }
+    // MARK: - Request bodies
 
     /// The body as a JSON object; checks the content type and the size limit.
     private func jsonBody(_ request: Request, allowEmpty: Bool = false) async throws -> [String: Any] {

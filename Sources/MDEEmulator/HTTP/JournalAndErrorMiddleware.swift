@@ -76,13 +76,14 @@ struct JournalAndErrorMiddleware<C: Clock<Duration>>: RouterMiddleware {
         if segments.count > 2, segments[0] == "api", segments[1] == "v1.0" { segments.remove(at: 1) }
         switch segments.count {
         case 2:
-            return segments == ["api", "machineactions"] || (segments[0] == "_emulator")
+            return segments == ["api", "machineactions"] || segments == ["api", "machines"] || (segments[0] == "_emulator")
         case 3:
-            return (segments[0] == "api" && segments[1] == "machineactions")
+            return (segments[0] == "api" && (segments[1] == "machineactions" || segments[1] == "files"))
                 || (segments[1] == "oauth2" && segments[2] == "token")
         case 4:
             return (segments[0] == "api" && segments[1] == "machines" && segments[3] == "stopandquarantinefile")
                 || (segments[0] == "api" && segments[1] == "machineactions" && segments[3] == "cancel")
+                || (segments[0] == "api" && segments[1] == "files" && segments[3] == "machines")
                 || (segments[1] == "oauth2" && segments[2] == "v2.0" && segments[3] == "token")
         default:
             return false

@@ -32,6 +32,26 @@ struct MDEError: Error, HTTPResponseError, Equatable {
         MDEError(status: .notFound, code: "ResourceNotFound", message: "Machine \(id) was not found")
     }
 
+    /// `GET /api/machines` when nothing matches: "If there are no recent machines, you see 404 Not Found"
+    /// (https://learn.microsoft.com/en-us/defender-endpoint/api/get-machines).
+    static let noMachinesFound = MDEError(
+        status: .notFound, code: "ResourceNotFound", message: "No machines were found for the given query."
+    )
+
+    static func fileNotFound(_ id: String) -> MDEError {
+        MDEError(status: .notFound, code: "ResourceNotFound", message: "File \(id) was not found")
+    }
+
+    /// A file id of the wrong kind: not a SHA-1 or SHA-256 for `GET /api/files/{id}` (an MD5 included),
+    /// not a SHA-1 for `GET /api/files/{sha1}/machines`. The code is the one MDE uses for a bad hash
+    /// in an action body; the message is the emulator's own.
+    static func unsupportedFileIdentifier(_ id: String, accepted: String) -> MDEError {
+        MDEError(
+            status: .badRequest, code: "InvalidHashValue",
+            message: "Hash value \(id) is invalid: this API accepts \(accepted)."
+        )
+    }
+
     static func osPlatformNotSupported(_ id: String) -> MDEError {
         MDEError(
             status: .badRequest, code: "OsPlatformNotSupported",

@@ -199,14 +199,8 @@ struct ActionQuery: Sendable, Equatable {
 
     // MARK: - $filter
 
-    private enum Token: Equatable {
-        case word(String)
-        case string(String)
-        case open, close, comma
-    }
-
     static func parseFilter(_ text: String) throws(MDEError) -> [Condition] {
-        var tokens = try tokenize(text)[...]
+        var tokens = try ODataToken.tokenize(text)[...]
         guard !tokens.isEmpty else { throw .odata("The $filter expression is empty.") }
         var conditions: [Condition] = []
         while true {
@@ -219,7 +213,7 @@ struct ActionQuery: Sendable, Equatable {
         return conditions
     }
 
-    private static func parseClause(_ tokens: inout ArraySlice<Token>) throws(MDEError) -> Condition {
+    private static func parseClause(_ tokens: inout ArraySlice<ODataToken>) throws(MDEError) -> Condition {
         guard case .word(let name)? = tokens.popFirst() else {
             throw .odata("Syntax error in $filter: expected a property name.")
         }
@@ -280,56 +274,6 @@ struct ActionQuery: Sendable, Equatable {
         default:
             return value
         }
-    }
-
-    private static func tokenize(_ text: String) throws(MDEError) -> [Token] {
-        var tokens: [Token] = []
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            switch character {
-            case " ", "\t":
-                index = text.index(after: index)
-            case "(":
-                tokens.append(.open)
-                index = text.index(after: index)
-            case ")":
-                tokens.append(.close)
-                index = text.index(after: index)
-            case ",":
-                tokens.append(.comma)
-                index = text.index(after: index)
-            case "'":
-                var value = ""
-                index = text.index(after: index)
-                var closed = false
-                while index < text.endIndex {
-                    let c = text[index]
-                    index = text.index(after: index)
-                    if c == "'" {
-                        if index < text.endIndex, text[index] == "'" {
-                            value.append("'")
-                            index = text.index(after: index)
-                        } else {
-                            closed = true
-                            break
-                        }
-                    } else {
-                        value.append(c)
-                    }
-                }
-                guard closed else { throw .odata("Unterminated string literal in $filter '\(text)'.") }
-                tokens.append(.string(value))
-            default:
-                var word = ""
-                while index < text.endIndex, !" \t(),'".contains(text[index]) {
-                    word.append(text[index])
-                    index = text.index(after: index)
-                }
-                tokens.append(.word(word))
-            }
-        }
-        return tokens
     }
 }
 

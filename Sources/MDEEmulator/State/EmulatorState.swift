@@ -20,22 +20,29 @@ public actor EmulatorState<C: Clock<Duration>> {
     private var actionsByMachine: [String: [String]] = [:]
     private var journalEntries: [JournalEntry] = []
     private let journalFile: JournalFile?
+    /// The machines and files of `configuration.inventory`, dates resolved against the emulator's
+    /// time when it starts (`configuration.origin`, unless `originInstant` is in the clock's past).
+    nonisolated let inventory: InventoryIndex
 
     /// - Parameters:
     ///   - configuration: The emulator's configuration; `origin` is its wall time at `originInstant`.
     ///   - clock: The clock everything is measured on.
     ///   - originInstant: The clock instant at which emulator time equals `configuration.origin`
     ///     (default: the clock's `now`, i.e. the emulator starts at its origin).
-    /// - Throws: When the journal file cannot be opened.
+    /// - Throws: `InventoryError` when the inventory is not consistent; an error when the journal
+    ///   file cannot be opened.
     public init(configuration: EmulatorConfiguration, clock: C, originInstant: C.Instant? = nil) throws {
         self.configuration = configuration
         self.clock = clock
-        self.start = originInstant ?? clock.now
+        let start = originInstant ?? clock.now
+        self.start = start
         self.origin = EmulatorInstant(configuration.origin)
         self.windows = Dictionary(
             uniqueKeysWithValues: EmulatorAPI.allCases.map { ($0, SlidingWindows(limits: configuration.limits)) }
         )
         self.faultPlan = FaultPlan(rules: configuration.faults, seed: configuration.seed)
+        let startTime = EmulatorInstant(configuration.origin).advanced(by: start.duration(to: clock.now))
+        self.inventory = try InventoryIndex(configuration.inventory, start: startTime)
         self.journalFile = try configuration.journalPath.map { try JournalFile(path: $0) }
     }
 
@@ -107,7 +114,8 @@ public actor EmulatorState<C: Clock<Duration>> {
         guard !duplicate else { throw .activeRequestAlreadyExists }
         let action = StoredAction(
             id: UUID().uuidString.lowercased(), machineId: machine, sha1: hash, comment: comment,
-            requestor: configuration.requestor, createdAt: now, outcome: configuration.outcome(ofSha1: hash)
+            requestor: configuration.requestor, createdAt: now, outcome: configuration.outcome(ofSha1: hash),
+            computerDnsName: inventory.machine(id: machine)?.computerDnsName
         )
         actionsById[action.id] = action
         actionOrder.append(action.id)
@@ -182,6 +190,8 @@ struct StoredAction: Sendable {
     var requestor: String
     var createdAt: EmulatorInstant
     var outcome: FinalStatus
+    /// The inventory's name for the machine; nil for a machine the inventory does not list.
+    var computerDnsName: String?
     var cancellation: Cancellation?
 
     struct Cancellation: Sendable {
@@ -217,7 +227,7 @@ struct StoredAction: Sendable {
             requestorComment: comment,
             status: status,
             machineId: machineId,
-            computerDnsName: "emu-\(machineId.prefix(8)).contoso.test",
+            computerDnsName: computerDnsName ?? "emu-\(machineId.prefix(8)).contoso.test",
             creationDateTimeUtc: createdAt.iso8601,
             lastUpdateDateTimeUtc: since.iso8601,
             cancellationRequestor: cancellation?.requestor,

@@ -57,10 +57,16 @@ struct SlidingWindows: Sendable {
     }
 }
 
-/// The API buckets MDE limits separately.
+/// The API buckets MDE limits separately (each page of the API states its own limits).
 public enum EmulatorAPI: String, Sendable, Codable, CaseIterable {
     case stopAndQuarantineFile
     case cancel
     case listActions
     case getAction
+    /// `GET /api/machines`.
+    case listMachines
+    /// `GET /api/files/{id}`.
+    case getFile
+    /// `GET /api/files/{sha1}/machines`.
+    case listFileMachines
 }

@@ -16,6 +16,10 @@ struct EmulatorCommand: AsyncParsableCommand {
 
             Without configuration, machine ids starting deadbeef are not found (404), 0b50 are an \
             unsupported OS (400) and f0bd are forbidden (403); SHA-1s starting fa11 fail and 71e0 time out.
+
+            GET /api/machines, /api/files/{id} and /api/files/{sha1}/machines serve an inventory: a \
+            built-in one that matches samples/hunting-export-2026-11-21.csv, or the JSON file given \
+            with --inventory (format in docs/EMULATOR.md).
             """
     )
 
@@ -60,6 +64,9 @@ struct EmulatorCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("outcome"), help: "SHA1=Succeeded|Failed|TimeOut; repeatable.")
     var outcomes: [String] = []
+
+    @Option(help: "Serve the machines and files of this JSON file instead of the built-in inventory.")
+    var inventory: String?
 
     @Flag(name: .customLong("no-default-rules"), help: "Turn off the deadbeef/0b50/f0bd and fa11/71e0 prefix rules.")
     var noDefaultRules = false
@@ -120,6 +127,13 @@ struct EmulatorCommand: AsyncParsableCommand {
         if let clientSecret { configuration.clientSecret = clientSecret }
         if noLimits { configuration.limits = [] }
         configuration.pendingScope = pendingScope
+        if let inventory {
+            do {
+                configuration.inventory = try Inventory(contentsOfFile: inventory)
+            } catch {
+                throw ValidationError("--inventory: \(error)")
+            }
+        }
         if let origin {
             guard let instant = EmulatorInstant(iso8601: origin) else {
                 throw ValidationError("--origin must be ISO-8601 UTC such as 2026-01-01T00:00:00Z; got '\(origin)'.")
