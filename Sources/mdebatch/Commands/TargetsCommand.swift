@@ -35,6 +35,9 @@ struct TargetsCommand: AsyncParsableCommand {
     @Flag(help: "Ask the embedded emulator (its default inventory) instead of a tenant.")
     var emulator = false
 
+    @Flag(help: "No line per hash on standard error (errors are still printed).")
+    var quiet = false
+
     @OptionGroup var state: StateOptions
     @OptionGroup var api: APIOptions
 
@@ -45,6 +48,10 @@ struct TargetsCommand: AsyncParsableCommand {
             throw ValidationError("'\(hash)' is not a SHA-1 (40 hex digits) or SHA-256 (64)\(md5).")
         }
         if emulator && api.apiBase != nil { throw ValidationError("--emulator and --api-base cannot be combined.") }
+    }
+
+    private func note(_ line: String) {
+        if !quiet { Terminal.standardError(line) }
     }
 
     func run() async throws {
@@ -80,12 +87,12 @@ struct TargetsCommand: AsyncParsableCommand {
                 switch result {
                 case .unknownFile:
                     missing += 1
-                    Terminal.standardError("\(hash): Defender knows no file with this SHA-256.")
+                    note("\(hash): Defender knows no file with this SHA-256.")
                 case .devices(let found) where found.isEmpty:
                     missing += 1
-                    Terminal.standardError("\(hash): no device has seen this file.")
+                    note("\(hash): no device has seen this file.")
                 case .devices(let found):
-                    Terminal.standardError("\(hash): seen on \(found.count) device\(found.count == 1 ? "" : "s").")
+                    note("\(hash): seen on \(found.count) device\(found.count == 1 ? "" : "s").")
                     targets += found
                 }
             }
