@@ -19,6 +19,13 @@ struct FailpointEndToEndTests {
         Failpoint.beforeReport,
     ]
 
+    /// The lookups of the resolution phase (device names, SHA-256s).
+    static let resolutionPoints: [String] = [QuotaAPI.listMachines, .getFile].flatMap { api in
+        Failpoint.CallPhase.allCases.map { Failpoint.name(api, $0) }
+    }
+    /// The device list of `mdebatch targets`.
+    static let targetsPoints: [String] = Failpoint.CallPhase.allCases.map { Failpoint.name(.listFileMachines, $0) }
+
     static func describe(_ result: CLIProcess.Result) -> String { StoredPlanEndToEndTests.describe(result) }
 
     /// The binary with `flags`, armed at `failpoint`.
@@ -30,7 +37,8 @@ struct FailpointEndToEndTests {
 
     @Test func everyFailpointIsWalkedByTheMatrix() {
         // A point added to the code but not to a matrix would prove nothing about itself.
-        #expect(Set(Self.quarantinePoints + Self.cancelPoints) == Set(Failpoint.all))
+        #expect(
+            Set(Self.quarantinePoints + Self.cancelPoints + Self.resolutionPoints + Self.targetsPoints) == Set(Failpoint.all))
     }
 
     @Test(.timeLimit(.minutes(4)), arguments: quarantinePoints)
@@ -99,5 +107,52 @@ struct FailpointEndToEndTests {
         let rows = try ReportCSV.parse(String(contentsOfFile: report, encoding: .utf8))
         #expect(rows.allSatisfy { $0["outcome"] == "cancelled" }, "after \(point): \(rows.map { $0["outcome"] ?? "" })")
         #expect(Set(rows.compactMap { $0["action_id"] }) == Set(actions.map(\.id)))
+    }
+
+    @Test(.timeLimit(.minutes(4)), arguments: resolutionPoints)
+    func resolutionDiesAtAFailpointAndResumesWithoutRepeatingFinishedLookups(_ point: String) async throws {
+        let emulator = try await EmulatorHarness.start(scale: 60)
+        defer { Task { await emulator.stop() } }
+        let input = Repository.sample("hunting-export-2026-11-21.csv")
+        let flags = ["--comment", "INC failpoint"] + emulator.flags()
+        // One call looks the 25 names up; the six SHA-256s take one call each: die at the
+        // first name lookup, or at the third file lookup.
+        let nth = point.hasPrefix(QuotaAPI.getFile.rawValue) ? 3 : 1
+        let died = try await Self.run(emulator, ["run", input] + flags, failpoint: "\(point)@\(nth)")
+        #expect(died.status == Failpoint.exitStatus, "\(point) did not fire: \(Self.describe(died))")
+        #expect(died.stderr.contains("failpoint \(point)"), "\(Self.describe(died))")
+        #expect(await RunEndToEndTests.createdPerKey(emulator.server).isEmpty, "nothing is sent before resolution")
+        let listed = try await emulator.mdebatch(["jobs", "--state", emulator.statePath]).run()
+        let job = try #require(CancelEndToEndTests.jobId(listed.stdout, kind: "q"), "\(Self.describe(listed))")
+
+        let resumed = try await emulator.mdebatch(["resume", job, "--state", emulator.statePath]).run()
+        #expect(resumed.status == 1, "after \(point): \(Self.describe(resumed))")
+        #expect(resumed.stdout.contains("39 submitted"), "after \(point): \(resumed.stdout)")
+        // A lookup whose answer was recorded is never made again; one that left but whose
+        // answer was lost (`answered`) is made once more. Nothing else is repeated.
+        let repeated = point.hasSuffix(".answered") ? 1 : 0
+        let names = await NameResolutionEndToEndTests.calls(emulator.server, .listMachines)
+        let files = await NameResolutionEndToEndTests.calls(emulator.server, .getFile)
+        #expect(names == 1 + (point.hasPrefix(QuotaAPI.listMachines.rawValue) ? repeated : 0), "after \(point)")
+        #expect(files == 6 + (point.hasPrefix(QuotaAPI.getFile.rawValue) ? repeated : 0), "after \(point)")
+        let created = await RunEndToEndTests.createdPerKey(emulator.server)
+        #expect(created.count == 39)
+        #expect(created.values.allSatisfy { $0 == 1 }, "after \(point), sent twice: \(created.filter { $0.value != 1 })")
+    }
+
+    @Test(.timeLimit(.minutes(2)), arguments: targetsPoints)
+    func targetsDiesAtAFailpointAndWritesTheSameFileWhenRunAgain(_ point: String) async throws {
+        let emulator = try await EmulatorHarness.start(scale: 60)
+        defer { Task { await emulator.stop() } }
+        let sha1 = "aa08856147432f6fb98286586edaccd26fc77bff"
+        let output = emulator.folder.path("targets.csv")
+        let died = try await Self.run(emulator, ["targets", sha1, "--output", output] + emulator.flags(), failpoint: point)
+        #expect(died.status == Failpoint.exitStatus, "\(point) did not fire: \(Self.describe(died))")
+        // Nothing half-written: the output appears only whole.
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let again = try await emulator.mdebatch(["targets", sha1, "--output", output] + emulator.flags()).run()
+        #expect(again.status == 0, "after \(point): \(Self.describe(again))")
+        let rows = try ReportCSV.parse(String(contentsOfFile: output, encoding: .utf8))
+        #expect(!rows.isEmpty && rows.allSatisfy { $0["sha1"] == sha1 })
     }
 }
