@@ -183,4 +183,33 @@ struct NameResolutionEndToEndTests {
         #expect(md5.status == 64)
         #expect(md5.stderr.contains("MD5"), "\(Self.describe(md5))")
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func validateCountsWhatResolutionCostsAndRefreshNamesLooksUpAgain() async throws {
+        let emulator = try await EmulatorHarness.start(scale: 60)
+        defer { Task { await emulator.stop() } }
+        let input = Repository.sample("hunting-export-2026-11-21.csv")
+        let validate = try await emulator.mdebatch(["validate", input, "--comment", Self.comment, "--json"]).run()
+        #expect(validate.status == 0, "\(Self.describe(validate))")
+        let document = try JSONDecoder().decode(JSONDocuments.Validation.self, from: Data(validate.stdout.utf8))
+        #expect(document.valid == 45)
+        #expect(document.toResolve == 45)
+        #expect(document.deviceNames == 25)
+        #expect(document.sha256s == 6)
+        #expect(document.resolutionCalls == ["ListMachines": 3, "GetFile": 6])
+        #expect(await Self.calls(emulator.server, .listMachines) == 0, "validate is offline")
+
+        let first = try await emulator.mdebatch(["run", input, "--comment", Self.comment] + emulator.flags()).run()
+        #expect(first.status == 1, "\(Self.describe(first))")
+        let copy = try emulator.folder.write("copy.csv", try String(contentsOfFile: input, encoding: .utf8) + "\n")
+        let refreshed = try await emulator.mdebatch(
+            ["run", copy, "--comment", Self.comment, "--refresh-names"] + emulator.flags()
+        )
+        .run()
+        #expect(refreshed.status == 1, "\(Self.describe(refreshed))")
+        #expect(refreshed.stdout.contains("Resolved 25 device names (0 known, 1 calls"), "\(refreshed.stdout)")
+        // Names are looked up again; the SHA-256s' SHA-1s are kept for good.
+        #expect(await Self.calls(emulator.server, .listMachines) == 2)
+        #expect(await Self.calls(emulator.server, .getFile) == 6)
+    }
 }
