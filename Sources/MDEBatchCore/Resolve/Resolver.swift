@@ -153,7 +153,7 @@ struct Resolver: Sendable {
             // A record's first label is the only short name it can answer to.
             let key = DeviceName.key(dnsName)
             let label = key.split(separator: ".", maxSplits: 1).first.map(String.init) ?? key
-            for name in [key, label] where result[name] != nil {
+            for name in Set([key, label]) where result[name] != nil {
                 if DeviceName.matches(name, computerDnsName: dnsName) {
                     result[name, default: []].append(MachineCandidate(record))
                 }
@@ -228,12 +228,13 @@ struct Resolver: Sendable {
                     )
                 case .failure(let failure) where failure.category == .notFound:
                     return (CallRecord(failure: failure, outcome: .resolved), done(nil).map(RowChange.lookups) ?? .unchanged)
-                case .failure(let failure) where failure.category == .inDoubt && !last:
+                case .failure(let failure) where failure.category == .inDoubt:
+                    // Transient: tried again, and after the last attempt left for the next run.
                     return (CallRecord(failure: failure, outcome: .lookupFailed), .unchanged)
                 case .failure(let failure):
                     return (
                         CallRecord(failure: failure, outcome: .resolutionFailed),
-                        .lookups(failed(Self.message(for: failure, api: api, attempts: attempt)))
+                        .lookups(failed(Self.message(for: failure, api: api)))
                     )
                 }
             }
@@ -243,6 +244,12 @@ struct Resolver: Sendable {
             case .failure(let failure) where failure.category == .notFound: return .answered(nil)
             case .failure(let failure) where failure.category == .inDoubt && !last:
                 try await context.clock.sleep(seconds: context.backoff(afterAttempt: attempt, failure: failure))
+            case .failure(let failure) where failure.category == .inDoubt:
+                // The rows stay unresolved: the job stops, and running it again tries again.
+                context.stop.stop(
+                    .apiUnreachable(
+                        "\(api.rawValue) failed \(attempt) times (last: \(failure)); nothing was sent for the rows it resolves"))
+                return .failed
             case .failure: return .failed
             }
         }
@@ -250,7 +257,7 @@ struct Resolver: Sendable {
     }
 
     /// What a row whose lookup failed for good tells the user to do.
-    static func message(for failure: CallFailure, api: QuotaAPI, attempts: Int) -> String {
+    static func message(for failure: CallFailure, api: QuotaAPI) -> String {
         let what = api == .getFile ? "the SHA-256 lookup (GET /api/files)" : "the device name lookup (GET /api/machines)"
         switch failure.category {
         case .forbidden, .unauthorized:
@@ -258,8 +265,6 @@ struct Resolver: Sendable {
                 api == .getFile
                 ? "File.Read.All (to turn a SHA-256 into its SHA-1)" : "Machine.Read.All (to turn a device name into its id)"
             return "\(what) was refused (\(failure)); grant the app \(permission), or give machine ids and SHA-1s"
-        case .inDoubt:
-            return "\(what) failed \(attempts) times (last: \(failure)); run the job again later"
         default:
             return "\(what) failed (\(failure)); give machine ids and SHA-1s instead"
         }

@@ -230,6 +230,16 @@ extension StateStore {
 
     /// What ingest found in a job's inputs, rebuilt from its rows (for a job found again).
     public func ingestSummary(jobId: String, fingerprint: String) throws -> IngestSummary {
+        var summary = try countedSummary(jobId: jobId, fingerprint: fingerprint)
+        if summary.toResolve > 0 {
+            let needs = try resolutionNeeds(jobId: jobId)
+            summary.distinctNames = needs.names.count
+            summary.distinctSHA256 = needs.hashes.count
+        }
+        return summary
+    }
+
+    private func countedSummary(jobId: String, fingerprint: String) throws -> IngestSummary {
         try writer.read { db in
             var summary = IngestSummary()
             summary.fingerprint = fingerprint
@@ -245,6 +255,9 @@ extension StateStore {
                         summary.invalidCounts[reason, default: 0] += n
                     }
                 case .duplicate: summary.duplicateCount += n
+                case .unresolved:
+                    summary.validCount += n
+                    summary.toResolve += n
                 default: summary.validCount += n
                 }
             }

@@ -53,6 +53,9 @@ final class FakeMDE: Sendable {
         var getScript: [(status: Int, code: String, retryAfter: String?)] = []
         var cancelPosts: [(actionId: String, at: Date)] = []
         var gets: [(actionId: String, at: Date)] = []
+        /// Every `GET /api/files/{id}` answers with this status (404 by default).
+        var fileStatus = 404
+        var fileCalls = 0
     }
 
     private let state = Mutex(State())
@@ -83,6 +86,9 @@ final class FakeMDE: Sendable {
         }
     }
     func action(_ id: String) -> Action? { actions.first { $0.id == id } }
+    /// Every `GET /api/files/{id}` from now answers with this status.
+    func answerFiles(_ status: Int) { state.withLock { $0.fileStatus = status } }
+    var fileCalls: Int { state.withLock { $0.fileCalls } }
 
     /// A transport whose every request this fake answers.
     func makeTransport() -> StubTransport {
@@ -145,6 +151,13 @@ final class FakeMDE: Sendable {
                 return .json(404, #"{"error":{"code":"ResourceNotFound","message":"Machine action \#(id) was not found"}}"#)
             }
             return .json(200, Self.json(action))
+        }
+        if path.hasPrefix("/api/files/") {
+            let status = state.withLock { state in
+                state.fileCalls += 1
+                return state.fileStatus
+            }
+            return .json(status, #"{"error":{"code":"Scripted","message":"scripted \#(status)"}}"#)
         }
         if path.hasSuffix("/machineactions") {
             state.withLock { $0.lists += 1 }

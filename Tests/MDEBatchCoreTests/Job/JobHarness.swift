@@ -13,11 +13,13 @@ struct JobHarness {
     let job: JobRecord
     let settings: JobSettings
 
-    init(rows: [NewRow], settings: JobSettings = JobSettings(visibilityDelay: 120)) throws {
+    init(rows: [NewRow], settings: JobSettings = JobSettings(visibilityDelay: 120), target: JobTarget? = nil) throws {
         fake = FakeMDE(clock: clock)
         transport = fake.makeTransport()
         store = try StateStore.inMemory()
-        let creation = try store.createJob(NewJob(kind: .quarantine, inputs: ["t.csv"], options: "{}"), now: clock.now) {
+        let creation = try store.createJob(
+            NewJob(kind: .quarantine, inputs: ["t.csv"], options: "{}", target: target), now: clock.now
+        ) {
             inserter in
             for row in rows { try inserter.insert(row) }
             return UUID().uuidString
