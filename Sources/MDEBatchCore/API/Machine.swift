@@ -41,26 +41,7 @@ public struct Machine: Sendable, Hashable, Decodable {
 }
 
 /// One page of `GET /api/machines`, or the answer of `GET /api/files/{sha1}/machines`.
-public struct MachineList: Sendable, Hashable, Decodable {
-    public var value: [Machine]
-    public var nextLink: String?
-
-    public init(value: [Machine], nextLink: String? = nil) {
-        self.value = value
-        self.nextLink = nextLink
-    }
-
-    private enum CodingKeys: String, CodingKey {
-        case value
-        case nextLink = "@odata.nextLink"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        value = try container.decode([Machine].self, forKey: .value)
-        nextLink = container.lenientString(.nextLink)
-    }
-}
+public typealias MachineList = ODataList<Machine>
 
 /// The file entity of `GET /api/files/{id}`: only its hashes matter here.
 public struct FileInfo: Sendable, Hashable, Decodable {

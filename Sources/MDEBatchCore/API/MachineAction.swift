@@ -111,14 +111,15 @@ public struct MachineAction: Sendable, Hashable, Codable {
     }
 }
 
-/// One page of `GET /api/machineactions`.
-public struct MachineActionList: Sendable, Hashable, Decodable {
-    /// The actions on this page.
-    public var value: [MachineAction]
+/// One page of an OData list (`GET /api/machineactions`, `GET /api/machines`, a file's
+/// machines): its entities and the next link the service gave, if any.
+public struct ODataList<Entity: Sendable & Hashable & Decodable>: Sendable, Hashable, Decodable {
+    /// The entities on this page.
+    public var value: [Entity]
     /// `@odata.nextLink`, when the service gave one (not to be trusted alone).
     public var nextLink: String?
 
-    public init(value: [MachineAction], nextLink: String? = nil) {
+    public init(value: [Entity], nextLink: String? = nil) {
         self.value = value
         self.nextLink = nextLink
     }
@@ -130,10 +131,13 @@ public struct MachineActionList: Sendable, Hashable, Decodable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        value = try container.decode([MachineAction].self, forKey: .value)
+        value = try container.decode([Entity].self, forKey: .value)
         nextLink = container.lenientString(.nextLink)
     }
 }
+
+/// One page of `GET /api/machineactions`.
+public typealias MachineActionList = ODataList<MachineAction>
 
 extension KeyedDecodingContainer {
     /// A string, or `nil` when missing, null or of another type.
