@@ -10,6 +10,8 @@ public struct LookupFacts: Sendable, Equatable {
     public var names: [String: [MachineCandidate]] = [:]
     /// SHA-256s and their SHA-1, or nil when the API knows no such file.
     public var hashes: [String: String?] = [:]
+    /// The job whose rows a failed lookup fails (other jobs try for themselves).
+    public var jobId: String?
     /// Names whose lookup failed for good, with what to tell the user: their rows fail.
     public var failedNames: [String: String] = [:]
     /// SHA-256s whose lookup failed for good, likewise.
@@ -17,8 +19,9 @@ public struct LookupFacts: Sendable, Equatable {
     /// The number of device records a complete inventory sweep saw.
     public var sweptMachines: Int?
 
-    public init(targetKey: String) {
+    public init(targetKey: String, jobId: String? = nil) {
         self.targetKey = targetKey
+        self.jobId = jobId
     }
 
     public var isEmpty: Bool {

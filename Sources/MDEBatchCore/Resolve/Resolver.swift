@@ -84,7 +84,7 @@ struct Resolver: Sendable {
                 done: { (list: MachineList?) in
                     let records = list?.value ?? []
                     guard records.count < NameLookupStrategy.pageSize else { return nil }
-                    var facts = LookupFacts(targetKey: targetKey)
+                    var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                     let all = found + records.map(MachineCandidate.init)
                     for name in batch {
                         facts.names[name] = all.filter { DeviceName.matches(name, computerDnsName: $0.computerDnsName) }
@@ -92,7 +92,7 @@ struct Resolver: Sendable {
                     return facts
                 },
                 failed: { message in
-                    var facts = LookupFacts(targetKey: targetKey)
+                    var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                     for name in batch { facts.failedNames[name] = message }
                     return facts
                 })
@@ -124,13 +124,13 @@ struct Resolver: Sendable {
                 done: { (list: MachineList?) in
                     let records = list?.value ?? []
                     guard records.count < NameLookupStrategy.pageSize else { return nil }
-                    var facts = LookupFacts(targetKey: targetKey)
+                    var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                     facts.names = Self.match(names, records, into: matches)
                     facts.sweptMachines = counted + records.count
                     return facts
                 },
                 failed: { message in
-                    var facts = LookupFacts(targetKey: targetKey)
+                    var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                     for name in names { facts.failedNames[name] = message }
                     return facts
                 })
@@ -169,7 +169,7 @@ struct Resolver: Sendable {
             .getFile, targetKey: targetKey, summary: &summary,
             request: { try await context.client.file(id: sha256) },
             done: { (info: FileInfo?) in
-                var facts = LookupFacts(targetKey: targetKey)
+                var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                 guard let info else {
                     facts.hashes[sha256] = String?.none
                     return facts
@@ -185,7 +185,7 @@ struct Resolver: Sendable {
                 return facts
             },
             failed: { message in
-                var facts = LookupFacts(targetKey: targetKey)
+                var facts = LookupFacts(targetKey: targetKey, jobId: context.job.id)
                 facts.failedHashes[sha256] = message
                 return facts
             })

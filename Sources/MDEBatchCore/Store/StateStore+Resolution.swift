@@ -108,21 +108,24 @@ extension StateStore {
                 arguments: [facts.targetKey, machines, at])
         }
         // A lookup refused for good fails the rows that needed it, with what to do.
-        for (name, message) in facts.failedNames {
+        guard !facts.failedNames.isEmpty || !facts.failedHashes.isEmpty, let jobId = facts.jobId else { return }
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT id, machineId, sha1, deviceName, inputHash FROM jobRow WHERE jobId = ? AND state = 'unresolved'",
+            arguments: [jobId])
+        for row in rows {
+            var message: String?
+            if (row["machineId"] as String).isEmpty, let name: String = row["deviceName"] {
+                // Names compare as the resolver keys them (Unicode lower case), not as SQL's lower().
+                message = facts.failedNames[DeviceName.key(name)]
+            }
+            if message == nil, (row["sha1"] as String).isEmpty, let hash: String = row["inputHash"] {
+                message = facts.failedHashes[hash]
+            }
+            guard let message else { continue }
             try db.execute(
-                sql: """
-                    UPDATE jobRow SET state = 'failed', errorCode = 'resolution-failed', errorMessage = ?
-                    WHERE state = 'unresolved' AND machineId = '' AND lower(rtrim(deviceName, '.')) = ?
-                      AND jobId IN (SELECT id FROM job WHERE targetKey = ?)
-                    """, arguments: [message, name, facts.targetKey])
-        }
-        for (hash, message) in facts.failedHashes {
-            try db.execute(
-                sql: """
-                    UPDATE jobRow SET state = 'failed', errorCode = 'resolution-failed', errorMessage = ?
-                    WHERE state = 'unresolved' AND sha1 = '' AND inputHash = ?
-                      AND jobId IN (SELECT id FROM job WHERE targetKey = ?)
-                    """, arguments: [message, hash, facts.targetKey])
+                sql: "UPDATE jobRow SET state = 'failed', errorCode = 'resolution-failed', errorMessage = ? WHERE id = ?",
+                arguments: [message, row["id"] as Int64])
         }
     }
 

@@ -130,7 +130,10 @@ struct ApplyResolutionTests {
 
     @Test func aRefusedLookupFailsItsRowsWithWhatToDo() throws {
         let (store, job) = try Self.job("DeviceName,SHA1,Comment\npc-042,\(Self.sha1),c\n")
-        try Self.learn(store) { facts in facts.failedNames["pc-042"] = "grant the app Machine.Read.All" }
+        try Self.learn(store) { facts in
+            facts.jobId = job.id
+            facts.failedNames["pc-042"] = "grant the app Machine.Read.All"
+        }
         let row = try #require(try store.rows(jobId: job.id).first)
         #expect(row.state == .failed)
         #expect(row.errorCode == "resolution-failed")
