@@ -66,10 +66,15 @@ private func fuzzIngest(path: String, selector: UInt8) {
         switch row.verdict {
         case .valid(let normalized):
             valid += 1
-            check(normalized.machineId.utf8.count == 40 && normalized.machineId.utf8.allSatisfy(hex.contains),
-                  "valid machine id \(normalized.machineId.debugDescription)")
-            check(normalized.sha1.utf8.count == 40 && normalized.sha1.utf8.allSatisfy(hex.contains),
-                  "valid sha1 \(normalized.sha1.debugDescription)")
+            // A device by id (40 hex) or by a name to resolve; a file by SHA-1 (40 hex) or a SHA-256 to resolve.
+            check((normalized.machineId.utf8.count == 40 && normalized.machineId.utf8.allSatisfy(hex.contains))
+                  || (normalized.machineId.isEmpty && !(normalized.deviceName ?? "").isEmpty
+                      && !(normalized.deviceName ?? "").unicodeScalars.contains { $0.value <= 0x20 }),
+                  "valid machine id \(normalized.machineId.debugDescription) / name \(String(describing: normalized.deviceName))")
+            check((normalized.sha1.utf8.count == 40 && normalized.sha1.utf8.allSatisfy(hex.contains))
+                  || (normalized.sha1.isEmpty && normalized.sha256?.utf8.count == 64
+                      && normalized.sha256!.utf8.allSatisfy(hex.contains)),
+                  "valid sha1 \(normalized.sha1.debugDescription) / sha256 \(String(describing: normalized.sha256))")
             let scalars = normalized.comment.unicodeScalars
             check(!scalars.isEmpty, "valid row with an empty comment")
             check(scalars.count <= RowValidator.maximumCommentLength
