@@ -1,4 +1,5 @@
 import Foundation
+import MDEEmulator
 
 /// One benchmark: it prepares its own inputs, measures, and returns its figures.
 ///
@@ -43,4 +44,68 @@ func mdebatchBinary() throws -> URL {
         throw BenchmarkError("\(binary.path) is missing: build it first (swift build -c release)")
     }
     return binary
+}
+
+/// The `mdebatch` binary run as a child process with the emulator's credentials in its
+/// environment; its standard error is discarded.
+struct MDEBatchProcess: Sendable {
+    var binary: URL
+    var environment: [String: String]
+
+    init(binary: URL, emulator: EmulatorConfiguration, baseURL: String) {
+        self.binary = binary
+        var environment = ProcessInfo.processInfo.environment
+        environment["MDE_TENANT_ID"] = emulator.tenantId
+        environment["MDE_CLIENT_ID"] = emulator.clientId
+        environment["MDE_CLIENT_SECRET"] = emulator.clientSecret
+        environment["MDE_AUTHORITY"] = baseURL
+        self.environment = environment
+    }
+
+    /// Runs `mdebatch ARGUMENTS` to its end: its exit status, standard output and real time.
+    func run(_ arguments: [String]) async throws -> (status: Int32, stdout: String, seconds: Double) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let output = PipeReader(out.fileHandleForReading)
+        let started = ContinuousClock.now
+        // A termination handler, not `waitUntilExit()` (which spins a run loop on its thread).
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            process.terminationHandler = { _ in done.resume() }
+            do { try process.run() } catch { done.resume() }
+        }
+        let elapsed = started.duration(to: .now)
+        guard process.processIdentifier != 0 else { throw BenchmarkError("could not start \(binary.path)") }
+        // Standard output is read while the process runs, so a long output cannot fill the pipe and block it.
+        let text = String(decoding: output.wait(), as: UTF8.self)
+        return (process.terminationStatus, text, elapsed.seconds)
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a double.
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var data = Data()
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    /// Everything the pipe held, once its writer closed it.
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
 }

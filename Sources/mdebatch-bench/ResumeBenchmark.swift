@@ -25,36 +25,11 @@ struct ResumeBenchmark: Benchmark {
             emulator.limits = []
             let server = try await EmulatorServer.start(emulator)
             defer { Task { await server.stop() } }
-            var environment = ProcessInfo.processInfo.environment
-            environment["MDE_TENANT_ID"] = emulator.tenantId
-            environment["MDE_CLIENT_ID"] = emulator.clientId
-            environment["MDE_CLIENT_SECRET"] = emulator.clientSecret
-            environment["MDE_AUTHORITY"] = server.baseURL
+            let process = MDEBatchProcess(binary: binary, emulator: emulator, baseURL: server.baseURL)
             let origin = ISO8601DateFormatter().string(from: emulator.origin)
 
-            func mdebatch(_ arguments: [String]) async throws -> (status: Int32, stdout: String, seconds: Double) {
-                let process = Process()
-                process.executableURL = binary
-                process.arguments = arguments
-                process.environment = environment
-                let out = Pipe()
-                process.standardOutput = out
-                process.standardError = FileHandle.nullDevice
-                let started = ContinuousClock.now
-                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                    process.terminationHandler = { _ in done.resume() }
-                    do { try process.run() } catch { done.resume() }
-                }
-                let elapsed = started.duration(to: .now)
-                let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                return (
-                    process.terminationStatus, text,
-                    Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                )
-            }
-
             // The job, interrupted after 1,000 actions.
-            let first = try await mdebatch([
+            let first = try await process.run([
                 "run", input.path, "--api-base", server.baseURL, "--state", state, "--time-scale", "60", "--time-origin", origin,
                 "--rate", "1000000/1m", "--rate", "1000000/1h", "--max-requests", "1000", "--quiet",
                 "--report", directory.appendingPathComponent("r.csv").path,
@@ -68,7 +43,7 @@ struct ResumeBenchmark: Benchmark {
 
             // Resume: from the process start to its next request at the emulator.
             let resumedAt = Date()
-            let resume = try await mdebatch(["resume", job, "--state", state, "--max-requests", "1", "--quiet"])
+            let resume = try await process.run(["resume", job, "--state", state, "--max-requests", "1", "--quiet"])
             let journal = await server.journal()
             guard resume.status == 75,
                 let next = journal.dropFirst(before).first(where: { $0.path.hasSuffix("/StopAndQuarantineFile") }),
@@ -76,8 +51,8 @@ struct ResumeBenchmark: Benchmark {
             else { throw BenchmarkError("resume sent nothing (exit \(resume.status))") }
             // Emulator time runs 60× from its origin: back to real time.
             let arrivedReal = emulator.origin.addingTimeInterval(arrived.timeIntervalSince(emulator.origin) / 60)
-            let jobs = try await mdebatch(["jobs", "--state", state])
-            let status = try await mdebatch(["status", job, "--state", state])
+            let jobs = try await process.run(["jobs", "--state", state])
+            let status = try await process.run(["status", job, "--state", state])
             return [
                 Figure(name: "\(name).rows", value: Double(configuration.rows)),
                 Figure(name: "\(name).first_request_s", value: arrivedReal.timeIntervalSince(resumedAt)),

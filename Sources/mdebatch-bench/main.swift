@@ -5,10 +5,12 @@ import MDEBatchCore
 ///
 /// Add new ones here.
 enum BenchmarkRegistry {
-    static let all: [any Benchmark] = [ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark(), ResumeBenchmark()]
+    static let all: [any Benchmark] = [
+        ValidateBenchmark(), DryRunBenchmark(), ScaledRunBenchmark(), ResumeBenchmark(), StatusRefreshBenchmark(),
+    ]
 }
 
-/// `mdebatch-bench [--rows N] [NAME...]`: runs the named benchmarks (all by default) and
+/// `mdebatch-bench [--rows N] [all | NAME...]`: runs the named benchmarks (all by default) and
 /// prints one figure per line, `name value`.
 func parseArguments(_ arguments: [String]) -> (BenchmarkConfiguration, [String])? {
     var configuration = BenchmarkConfiguration()
@@ -38,7 +40,16 @@ guard let (configuration, names) = parseArguments(Array(CommandLine.arguments.dr
     exit(64)
 }
 print("mdebatch-bench \(MDEBatchVersion.current)")
-let selected = names.isEmpty ? BenchmarkRegistry.all : BenchmarkRegistry.all.filter { names.contains($0.name) }
+let knownNames = Set(BenchmarkRegistry.all.map(\.name))
+if let unknown = names.first(where: { $0 != "all" && !knownNames.contains($0) }) {
+    FileHandle.standardError.write(
+        Data(
+            "mdebatch-bench: no benchmark named \(unknown) (benchmarks: all, \(knownNames.sorted().joined(separator: ", ")))\n"
+                .utf8))
+    exit(64)
+}
+let selected =
+    names.isEmpty || names.contains("all") ? BenchmarkRegistry.all : BenchmarkRegistry.all.filter { names.contains($0.name) }
 do {
     for benchmark in selected {
         for figure in try benchmark.run(configuration) { print(figure.line) }

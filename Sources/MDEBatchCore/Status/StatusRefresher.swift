@@ -8,8 +8,9 @@ import Logging
 /// are unreliable: docs/API.md, "Listing and reading actions"):
 /// - many open actions of a quarantine job: first one listing of the job's creation-time
 ///   window (`type eq 'StopAndQuarantineFile' and creationDateTimeUtc ge … and … lt …`),
-///   which costs one call per page of up to `windowPageSize` actions whatever the number of
-///   ids; then
+///   which costs one call per page of up to `windowPageSize` actions (10,000, the API's
+///   largest page) whatever the number of ids, and stops as soon as every open action was
+///   returned; then
 /// - `id in ('a','b',…)` batches of `idBatchSize` for the open actions the window did not
 ///   return (all of them when there are few, or for a cancel job); then
 /// - `GET /api/machineactions/{id}` only for ids a batch did not return, at most
@@ -26,7 +27,7 @@ public struct StatusRefresher: Sendable {
         public var idBatchSize: Int
         /// Above this many open actions, a quarantine job is first listed by creation-time window.
         public var windowThreshold: Int
-        /// `$top` of a window listing page.
+        /// `$top` of a window listing page (the API takes up to 10,000).
         public var windowPageSize: Int
         /// How far around the job's send times the window reaches, for clock skew.
         public var windowSkew: TimeInterval
@@ -38,7 +39,7 @@ public struct StatusRefresher: Sendable {
         public var retry: RetryPolicy
 
         public init(
-            idBatchSize: Int = 100, windowThreshold: Int = 300, windowPageSize: Int = 5000, windowSkew: TimeInterval = 600,
+            idBatchSize: Int = 100, windowThreshold: Int = 300, windowPageSize: Int = 10_000, windowSkew: TimeInterval = 600,
             maxSingleReads: Int = 50, maxAttemptsPerCall: Int = 3, retry: RetryPolicy = RetryPolicy(base: 2, cap: 60)
         ) {
             self.idBatchSize = idBatchSize
@@ -158,7 +159,9 @@ public struct StatusRefresher: Sendable {
                 if seen.insert(touched.rowId).inserted { run.report.read += 1 }
                 if touched.changed { run.report.changed += 1 }
             }
-            if list.value.count < top { break }
+            // A short page is the window's end; once every open action was returned, the
+            // rest of the window holds only other actions of the tenant.
+            if list.value.count < top || seen.count >= run.report.considered { break }
         }
         return seen
     }

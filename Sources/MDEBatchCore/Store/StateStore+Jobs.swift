@@ -107,6 +107,9 @@ extension StateStore {
                     result = .existing(existing)
                     return .rollback
                 }
+                // The new rows enter the job's counters before the commit (no insert trigger:
+                // StateStore+Counters.swift).
+                try Self.countNewJobRows(db, jobId: id)
                 job.fingerprint = fingerprint
                 job.rowCount = inserter.count
                 try job.update(db)
@@ -281,21 +284,15 @@ extension StateStore {
         }
     }
 
-    /// Counts per outcome and per action status.
+    /// Counts per outcome and per action status, from the job's counters (a few rows
+    /// whatever the job's size; `StateStore+Counters.swift`).
     public func counts(jobId: String) throws -> JobCounts {
         try writer.read { db in
             var counts = JobCounts()
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT state, adopted, actionStatus, count(*) AS n FROM jobRow
-                    WHERE jobId = ? GROUP BY state, adopted, actionStatus
-                    """, arguments: [jobId])
-            for row in rows {
-                let state = RowState(rawValue: row["state"]) ?? .pending
-                let n: Int = row["n"]
-                counts.byOutcome[RowOutcome(state: state, adopted: row["adopted"]), default: 0] += n
-                if let status: String = row["actionStatus"] {
+            for (key, n) in try Self.jobRowCounters(db, jobId: jobId) {
+                let state = RowState(rawValue: key.state) ?? .pending
+                counts.byOutcome[RowOutcome(state: state, adopted: key.adopted), default: 0] += n
+                if let status = key.actionStatus {
                     counts.byActionStatus[status, default: 0] += n
                 }
             }

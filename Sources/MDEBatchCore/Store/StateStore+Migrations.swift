@@ -145,6 +145,20 @@ extension StateStore {
             try db.execute(
                 sql: "CREATE INDEX ledgerEntry_release ON ledgerEntry (tenant, api, COALESCE(completedAt, deadline))")
         }
+        migrator.registerMigration("v6-perf-jobCounters") { db in
+            // `jobs`, `status`, progress and the end of a run read a job's rows per state from
+            // counters that triggers keep in the transaction of every row change, instead of
+            // counting up to a million rows; and the few rows a resume or `status` looks for
+            // (sending, retrying later, waiting for a device) get small partial indexes of
+            // their own. docs/PERFORMANCE.md, "Counting a job's rows".
+            try StateStore.installJobCounters(db)
+            try db.execute(sql: "CREATE INDEX jobRow_sending ON jobRow (jobId, state) WHERE state = 'sending'")
+            try db.execute(
+                sql: "CREATE INDEX jobRow_due ON jobRow (jobId, nextAttemptAt) WHERE nextAttemptAt IS NOT NULL")
+            try db.execute(sql: "CREATE INDEX jobRow_blocked ON jobRow (jobId, blockedBy) WHERE blockedBy IS NOT NULL")
+            try db.execute(
+                sql: "CREATE INDEX attempt_statusRead ON attempt (jobId, finishedAt) WHERE outcome = 'status-read'")
+        }
         migrator.registerMigration("v7-nameResolution") { db in
             // Rows may name their device by name and their file by SHA-256 (docs/INPUTS.md,
             // "Names and SHA-256"): what they gave is kept for the report, their machine id

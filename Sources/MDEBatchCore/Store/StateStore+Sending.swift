@@ -239,17 +239,19 @@ extension StateStore {
         try writer.read { db in
             try Date.fetchOne(
                 db,
-                sql: "SELECT MIN(nextAttemptAt) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.workable))",
+                sql: """
+                    SELECT MIN(nextAttemptAt) FROM jobRow
+                    WHERE jobId = ? AND nextAttemptAt IS NOT NULL AND state IN \(RowState.sqlList(RowState.workable))
+                    """,
                 arguments: [jobId])
         }
     }
 
-    /// How many rows of the job are still open (`pending` or `sending`).
+    /// How many rows of the job are still open (`RowState.open`), from the job's counters.
     public func openRowCount(jobId: String) throws -> Int {
         try writer.read { db in
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM jobRow WHERE jobId = ? AND state IN \(RowState.sqlList(RowState.open))",
-                arguments: [jobId]) ?? 0
+            let open = Set(RowState.open.map(\.rawValue))
+            return try Self.jobRowCounters(db, jobId: jobId).reduce(0) { $0 + (open.contains($1.key.state) ? $1.value : 0) }
         }
     }
 

@@ -69,17 +69,24 @@ extension StateStore {
         }
     }
 
-    /// How many actions the job tracks and how many are still open.
+    /// How many actions the job tracks and how many are still open, from the job's counters.
     public func actionTally(jobId: String) throws -> ActionTally {
         try writer.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT count(*) AS tracked, COALESCE(SUM(CASE WHEN \(Self.openStatusSQL) THEN 1 ELSE 0 END), 0) AS open
-                    FROM jobRow WHERE jobId = ? AND \(Self.trackingSQL) AND \(Self.trackedActionSQL) IS NOT NULL
-                    """, arguments: [jobId])
-            return ActionTally(tracked: row?["tracked"] ?? 0, open: row?["open"] ?? 0)
+            var tally = ActionTally(tracked: 0, open: 0)
+            let tracking = Set(RowState.tracking.map(\.rawValue))
+            for (key, n) in try Self.jobRowCounters(db, jobId: jobId) where key.tracked && tracking.contains(key.state) {
+                tally.tracked += n
+                if !Self.isFinalStatus(key.actionStatus) { tally.open += n }
+            }
+            return tally
         }
+    }
+
+    /// The statuses after which an action never changes again (`openStatusSQL` in Swift).
+    static let finalStatuses: Set<String> = ["Succeeded", "Failed", "TimeOut", "Cancelled"]
+
+    static func isFinalStatus(_ status: String?) -> Bool {
+        status.map(finalStatuses.contains) ?? false
     }
 
     /// Writes the statuses read from the API to their rows, in one transaction.
@@ -153,12 +160,17 @@ extension StateStore {
         }
     }
 
-    /// When the job's action statuses were last read from the API by a status refresh.
+    /// When the job's action statuses were last read from the API by a status refresh (the
+    /// index `attempt_statusRead` holds only those attempts).
     public func lastStatusRefresh(jobId: String) throws -> Date? {
         try writer.read { db in
             try Date.fetchOne(
                 db,
-                sql: "SELECT MAX(finishedAt) FROM attempt WHERE jobId = ? AND outcome = 'status-read'",
+                sql: """
+                    SELECT finishedAt FROM attempt INDEXED BY attempt_statusRead
+                    WHERE jobId = ? AND outcome = 'status-read' AND finishedAt IS NOT NULL
+                    ORDER BY finishedAt DESC LIMIT 1
+                    """,
                 arguments: [jobId])
         }
     }

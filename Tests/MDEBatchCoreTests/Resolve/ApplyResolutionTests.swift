@@ -1,6 +1,8 @@
 import Foundation
-import MDEBatchCore
+import GRDB
 import Testing
+
+@testable import MDEBatchCore
 
 /// Applying what the lookups found to a job's rows, in one transaction (docs/INPUTS.md,
 /// "Names and SHA-256").
@@ -106,6 +108,12 @@ struct ApplyResolutionTests {
         #expect(rows.map(\.machineId) == [Self.idA, Self.idB])
         #expect(rows.allSatisfy { $0.state == .pending && $0.line == 2 && $0.deviceName == "pc-042" })
         #expect(try store.job(id: job.id).rowCount == 2)
+        // The added row is counted like an ingested one (the job's counters agree with its rows).
+        let (counters, recount) = try store.writer.read { db in
+            (try StateStore.jobRowCounters(db, jobId: job.id), try StateStore.recountedJobRowCounters(db, jobId: job.id))
+        }
+        #expect(counters == recount)
+        #expect(try store.counts(jobId: job.id)[.pending] == 2)
     }
 
     @Test func aRowThatResolvesToAnotherRowsKeyIsADuplicate() throws {

@@ -146,7 +146,7 @@ struct StatusRefresherTests {
         #expect(window.filter.contains("type eq 'StopAndQuarantineFile'"))
         #expect(window.filter.contains("creationDateTimeUtc ge 2027-01-15T07:50:00Z"))
         #expect(window.filter.contains("creationDateTimeUtc lt 2027-01-15T08:10:00Z"))
-        #expect(window.top == 5000 && window.skip == 0)
+        #expect(window.top == 10_000 && window.skip == 0)
         #expect(calls[1].filter == "id in ('\(late)')")
         #expect(report.read == 400)
         #expect(try harness.statuses().allSatisfy { $0 == "Succeeded" })
@@ -163,6 +163,41 @@ struct StatusRefresherTests {
         #expect(calls.map(\.skip) == [0, 200, 400])
         #expect(calls.allSatisfy { $0.top == 200 })
         #expect(report.read == 450)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func windowListingStopsOnceEveryOpenActionWasReturned() async throws {
+        // 400 actions in pages of 200: two full pages hold them all, so no third page is asked for.
+        let harness = try StatusHarness(count: 400)
+        var settings = StatusRefresher.Settings(idBatchSize: 100, windowThreshold: 300)
+        settings.windowPageSize = 200
+        let refresher = try harness.makeRefresher(settings: settings)
+        let report = try await harness.drive { try await refresher.refresh() }
+        #expect(harness.api.listCalls.map(\.skip) == [0, 200])
+        #expect(report.listCalls == 2)
+        #expect(report.read == 400)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWindowOfOnePageSizeOfOpenActionsIsReadInOneListCall() async throws {
+        // The default page is the API's largest (10,000, what mdebatch-bench status_refresh
+        // reads in one call against the emulator); 2,000 in pages of 2,000 here, as the
+        // harness fills its ledger one reservation at a time.
+        #expect(StatusRefresher.Settings().windowPageSize == 10_000)
+        let harness = try StatusHarness(count: 2000)
+        harness.clock.advance(by: 100)
+        var settings = StatusRefresher.Settings()
+        settings.windowPageSize = 2000
+        let refresher = try harness.makeRefresher(settings: settings)
+
+        let report = try await harness.drive { try await refresher.refresh() }
+
+        let calls = harness.api.listCalls
+        #expect(calls.count == 1)
+        #expect(calls.first?.top == 2000)
+        #expect(report.listCalls == 1 && report.getCalls == 0)
+        #expect(report.read == 2000)
+        #expect(try harness.store.actionTally(jobId: harness.job.id) == ActionTally(tracked: 2000, open: 0))
     }
 
     @Test(.timeLimit(.minutes(1)))
