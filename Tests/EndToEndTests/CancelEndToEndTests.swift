@@ -25,8 +25,9 @@ struct CancelEndToEndTests {
 
     @Test(.timeLimit(.minutes(2)))
     func cancelJobCancelsOpenActionsOnceAndReportsFinalOnesAsFinal() async throws {
-        // Scale 20: an action is open for 90 emulator seconds, 4.5 real seconds.
-        let emulator = try await EmulatorHarness.start(scale: 20)
+        // An action is open for 600 emulator seconds, 10 real seconds at 60×: long enough for
+        // the second run and the cancel on a loaded machine (4.5 s was not, beside a build).
+        let emulator = try await EmulatorHarness.start(scale: 60, pendingDuration: .seconds(540))
         defer { Task { await emulator.stop() } }
         let input = try emulator.folder.write("in.csv", IncidentRows.csv(count: 8, seed: 21))
         let first = try await emulator.mdebatch(["run", input, "--max-requests", "3", "--concurrency", "1"] + emulator.flags())
