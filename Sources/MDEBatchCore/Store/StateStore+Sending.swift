@@ -89,36 +89,41 @@ extension StateStore {
         for purpose: SlotPurpose, jobId: String, tenant: String, api: QuotaAPI, now: Date,
         requestTimeout: TimeInterval, policy: QuotaPolicy = .mdeDefault, decide: ([WindowFill], Date?) -> SlotDecision
     ) throws -> Reservation {
+        // Every statement is a cached, prepared one: this runs once or twice per request,
+        // inside the write lock every process shares.
         try writer.write { db in
             if case .send(let rowId) = purpose {
-                let state = try String.fetchOne(db, sql: "SELECT state FROM jobRow WHERE id = ?", arguments: [rowId])
+                let state = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT state FROM jobRow WHERE id = ?"), arguments: [rowId])
                 guard state == RowState.pending.rawValue else { return .notSendable }
             }
             let fills = try Self.windowFills(db, tenant: tenant, api: api, policy: policy, now: now)
             let pausedUntil = try Date.fetchOne(
-                db, sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?", arguments: [tenant, api.rawValue])
+                db.cachedStatement(sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?"),
+                arguments: [tenant, api.rawValue])
             switch decide(fills, pausedUntil) {
             case .go: break
             case .wait(let until): return .wait(until: until)
             case .waitForCompletion: return .waitForCompletion
             }
-            try db.execute(
-                sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)",
-                arguments: [tenant, api.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
+            try db.cachedStatement(
+                sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)"
+            ).execute(arguments: [tenant, api.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
             let ledgerId = db.lastInsertedRowID
-            var attempt = AttemptRecord(
-                id: nil, jobId: jobId, rowId: purpose.rowId, api: api.rawValue, startedAt: now, finishedAt: nil, outcome: nil,
-                httpStatus: nil, errorCode: nil, errorMessage: nil, errorTarget: nil, retryAfter: nil)
-            try attempt.insert(db)
+            // The columns of an `AttemptRecord` in flight (finishedAt, outcome and the rest NULL).
+            try db.cachedStatement(sql: "INSERT INTO attempt (jobId, rowId, api, startedAt) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [jobId, purpose.rowId, api.rawValue, now])
+            let attemptId = db.lastInsertedRowID
             if case .send(let rowId) = purpose {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE jobRow SET state = 'sending', attempts = attempts + 1,
                             firstSentAt = COALESCE(firstSentAt, ?), lastSentAt = ?, nextAttemptAt = NULL
                         WHERE id = ?
-                        """, arguments: [now, now, rowId])
+                        """
+                ).execute(arguments: [now, now, rowId])
             }
-            return .granted(attemptId: attempt.id!, ledgerId: ledgerId)
+            return .granted(attemptId: attemptId, ledgerId: ledgerId)
         }
     }
 
@@ -152,44 +157,48 @@ extension StateStore {
         }
     }
 
+    /// The row's change after a call; cached statements (one runs after every request).
     static func apply(_ update: RowUpdate, call: CallRecord, rowId: Int64, now: Date, db: Database) throws {
         switch update {
         case .submitted(let actionId, let status, let adopted):
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobRow SET state = 'submitted', actionId = ?, actionStatus = ?, adopted = ?,
                         httpStatus = ?, submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
                         blockedBy = NULL, blockedSince = NULL,
                         errorCode = NULL, errorMessage = NULL, errorTarget = NULL
                     WHERE id = ?
-                    """, arguments: [actionId, status, adopted, call.httpStatus, now, rowId])
+                    """
+            ).execute(arguments: [actionId, status, adopted, call.httpStatus, now, rowId])
         case .retry(let at, let inDoubt, let refund):
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobRow SET state = 'pending', nextAttemptAt = ?, blockedBy = NULL, blockedSince = NULL,
                         inDoubtSince = CASE WHEN ? THEN COALESCE(inDoubtSince, lastSentAt) ELSE inDoubtSince END,
                         attempts = attempts - ?, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
-                    """,
-                arguments: [
-                    at, inDoubt, refund ? 1 : 0, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId,
-                ])
+                    """
+            ).execute(arguments: [
+                at, inDoubt, refund ? 1 : 0, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId,
+            ])
         case .failed:
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobRow SET state = 'failed', nextAttemptAt = NULL, inDoubtSince = NULL, blockedBy = NULL, blockedSince = NULL,
                         httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
                     WHERE id = ?
-                    """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+                    """
+            ).execute(arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
         case .waitForDevice(let blocker, let since, let checkAt):
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobRow SET state = 'waiting-for-device', nextAttemptAt = ?, inDoubtSince = NULL,
                         attempts = MAX(attempts - 1, 0), blockedBy = ?, blockedSince = COALESCE(blockedSince, ?),
                         httpStatus = ?, errorCode = 'device-busy',
                         errorMessage = 'waiting for action ' || ? || ', open on this device since ' || ? || '; sent again once it is final'
                     WHERE id = ?
-                    """, arguments: [checkAt, blocker, since, call.httpStatus, blocker, MDEDate.formatSeconds(since), rowId])
+                    """
+            ).execute(arguments: [checkAt, blocker, since, call.httpStatus, blocker, MDEDate.formatSeconds(since), rowId])
         case .unchanged:
             break
         }
@@ -264,7 +273,9 @@ extension StateStore {
 
     /// One row by id.
     public func row(id: Int64) throws -> RowRecord? {
-        try writer.read { db in try RowRecord.fetchOne(db, key: id) }
+        try writer.read { db in
+            try RowRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM jobRow WHERE id = ?"), arguments: [id])
+        }
     }
 }
 
@@ -276,9 +287,10 @@ extension StateStore {
     ///   completed (a dead process; a call still in flight has a later deadline); it counts
     ///   in a window of W seconds while that is after `now - W` — one range of the index
     ///   `ledgerEntry_release`;
-    /// - the calls whose deadline is after `now` (one range of `ledgerEntry_window`: the
-    ///   ones in flight, and any sent "in the future" by a process whose clock runs ahead,
-    ///   which count until their `sentAt`) are read one by one; there are few;
+    /// - the calls in flight are counted in the index that holds only them
+    ///   (`ledgerEntry_inFlight`), and the calls sent "in the future" by a process whose clock
+    ///   runs ahead (which count until their `sentAt`) are one range of `ledgerEntry_sent`,
+    ///   read one by one; there are few;
     /// - a full window reads just the `counted - limit + 1` earliest releases, in index order.
     static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill]
     {
@@ -287,13 +299,16 @@ extension StateStore {
         let inFlight =
             try Int.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NULL"),
+                    sql: """
+                        SELECT count(*) FROM ledgerEntry INDEXED BY ledgerEntry_inFlight
+                        WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NULL
+                        """),
                 arguments: [tenant, api.rawValue, nowSeconds]) ?? 0
         let recent = try Row.fetchAll(
             db.cachedStatement(
                 sql: """
-                    SELECT sentAt, completedAt FROM ledgerEntry
-                    WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NOT NULL AND sentAt > ?
+                    SELECT sentAt, completedAt FROM ledgerEntry INDEXED BY ledgerEntry_sent
+                    WHERE tenant = ? AND api = ? AND sentAt > ? AND deadline > ? AND completedAt IS NOT NULL
                     """),
             arguments: [tenant, api.rawValue, nowSeconds, nowSeconds])
         return try policy.limits.map { limit in
