@@ -92,6 +92,14 @@ enum CancelTransition {
                 // The API refused the cancel, yet the action is open: the 400 was about something else.
                 return .record(CallRecord(row: row, outcome: .readBackOpen), .row(.failed))
             }
+            if row.inDoubtSince != nil, let sent = row.lastSentAt, now.timeIntervalSince(sent) < visibilityDelay {
+                // Our cancel may have left and not landed yet (a crash or a lost answer just
+                // after it was sent): an open action proves nothing until the visibility
+                // delay after that send. Read it again then; cancel only if it is still open.
+                return .record(
+                    CallRecord(outcome: .readBackOpen, httpStatus: status),
+                    .row(.retry(at: sent.addingTimeInterval(visibilityDelay), inDoubt: true, refundAttempt: false)))
+            }
             return .cancel(
                 CallRecord(outcome: .readBackOpen, httpStatus: status),
                 .row(.retry(at: now, inDoubt: false, refundAttempt: false)))
