@@ -181,23 +181,23 @@ struct StatusRefresherTests {
     @Test(.timeLimit(.minutes(1)))
     func aWindowOfOnePageSizeOfOpenActionsIsReadInOneListCall() async throws {
         // The default page is the API's largest (10,000, what mdebatch-bench status_refresh
-        // reads in one call against the emulator); 2,000 in pages of 2,000 here, as the
+        // reads in one call against the emulator); 1,000 in pages of 1,000 here, as the
         // harness fills its ledger one reservation at a time.
         #expect(StatusRefresher.Settings().windowPageSize == 10_000)
-        let harness = try StatusHarness(count: 2000)
+        let harness = try StatusHarness(count: 1000)
         harness.clock.advance(by: 100)
         var settings = StatusRefresher.Settings()
-        settings.windowPageSize = 2000
+        settings.windowPageSize = 1000
         let refresher = try harness.makeRefresher(settings: settings)
 
         let report = try await harness.drive { try await refresher.refresh() }
 
         let calls = harness.api.listCalls
         #expect(calls.count == 1)
-        #expect(calls.first?.top == 2000)
+        #expect(calls.first?.top == 1000)
         #expect(report.listCalls == 1 && report.getCalls == 0)
-        #expect(report.read == 2000)
-        #expect(try harness.store.actionTally(jobId: harness.job.id) == ActionTally(tracked: 2000, open: 0))
+        #expect(report.read == 1000)
+        #expect(try harness.store.actionTally(jobId: harness.job.id) == ActionTally(tracked: 1000, open: 0))
     }
 
     @Test(.timeLimit(.minutes(1)))
