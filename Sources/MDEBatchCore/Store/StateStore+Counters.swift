@@ -13,7 +13,7 @@ import GRDBSQLite
 ///
 /// Rows are inserted only by `createJob`, which counts the new job's rows once, in its
 /// transaction, before it commits (`countNewJobRows`). An insert trigger would do the same
-/// row by row, but it cost more than the insert itself (about 8 µs a row, measured with
+/// row by row, but it cost 5 to 8 µs a row, as much as the insert itself (measured with
 /// `mdebatch-bench dry_run`: docs/PERFORMANCE.md, "Counting a job's rows"). Code that
 /// inserts rows anywhere else must call `countNewJobRows` too.
 extension StateStore {
