@@ -86,7 +86,7 @@ public struct CancelJob: RunnableJob {
         } settle: { result, now in
             switch CancelTransition.afterReadBack(
                 result, row: row, comment: comment, reads: reads, visibilityDelay: context.settings.visibilityDelay,
-                stopping: context.stop.isStopping, now: now,
+                requestTimeout: context.settings.requestTimeout, stopping: context.stop.isStopping, now: now,
                 delay: { attempt, failure in context.backoff(afterAttempt: attempt, failure: failure) })
             {
             case .record(let call, let change):

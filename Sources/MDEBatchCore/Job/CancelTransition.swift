@@ -58,7 +58,7 @@ enum CancelTransition {
     ///   - reads: read-backs of the row so far, this one included.
     static func afterReadBack(
         _ result: CallResult<MachineAction>, row: RowRecord, comment: String, reads: Int, visibilityDelay: TimeInterval,
-        stopping: Bool, now: Date, delay: (Int, CallFailure?) -> TimeInterval
+        requestTimeout: TimeInterval, stopping: Bool, now: Date, delay: (Int, CallFailure?) -> TimeInterval
     ) -> AfterReadBack {
         let accepted = row.state == .cancelAccepted
         /// An accepted cancel whose action is not final yet: read again after a backoff,
@@ -92,13 +92,14 @@ enum CancelTransition {
                 // The API refused the cancel, yet the action is open: the 400 was about something else.
                 return .record(CallRecord(row: row, outcome: .readBackOpen), .row(.failed))
             }
-            if row.inDoubtSince != nil, let sent = row.lastSentAt, now.timeIntervalSince(sent) < visibilityDelay {
+            if row.inDoubtSince != nil, let sent = row.lastSentAt, now.timeIntervalSince(sent) < requestTimeout {
                 // Our cancel may have left and not landed yet (a crash or a lost answer just
-                // after it was sent): an open action proves nothing until the visibility
-                // delay after that send. Read it again then; cancel only if it is still open.
+                // after it was sent): an open action proves nothing until the send's time-out
+                // has passed (the ledger's bound on a call, too). Read it again then; cancel
+                // only if it is still open.
                 return .record(
                     CallRecord(outcome: .readBackOpen, httpStatus: status),
-                    .row(.retry(at: sent.addingTimeInterval(visibilityDelay), inDoubt: true, refundAttempt: false)))
+                    .row(.retry(at: sent.addingTimeInterval(requestTimeout), inDoubt: true, refundAttempt: false)))
             }
             return .cancel(
                 CallRecord(outcome: .readBackOpen, httpStatus: status),

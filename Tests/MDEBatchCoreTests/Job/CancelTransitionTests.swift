@@ -21,24 +21,25 @@ struct CancelTransitionTests {
 
     static func readBack(_ row: RowRecord, at seconds: TimeInterval) throws -> CancelTransition.AfterReadBack {
         CancelTransition.afterReadBack(
-            try open(), row: row, comment: "stop [mdebatch c-test]", reads: 1, visibilityDelay: 120, stopping: false,
+            try open(), row: row, comment: "stop [mdebatch c-test]", reads: 1, visibilityDelay: 120, requestTimeout: 30,
+            stopping: false,
             now: sent.addingTimeInterval(seconds), delay: { _, _ in 5 })
     }
 
     /// A cancel that may be in flight (the process died, or its answer was lost) can still
     /// land after an immediate read-back: the action reading open then proves nothing.
-    @Test func anOpenActionRightAfterAnInDoubtCancelIsReadAgainAfterTheVisibilityDelay() throws {
+    @Test func anOpenActionRightAfterAnInDoubtCancelIsReadAgainAfterTheSendsTimeOut() throws {
         guard case .record(_, .row(.retry(let at, let inDoubt, let refund))) = try Self.readBack(Self.row(inDoubt: true), at: 1)
         else {
             Issue.record("expected a later read-back, not a second cancel")
             return
         }
-        #expect(at == Self.sent.addingTimeInterval(120))
+        #expect(at == Self.sent.addingTimeInterval(30))
         #expect(inDoubt && !refund)
     }
 
-    @Test func anOpenActionAfterTheVisibilityDelayIsCancelledAgain() throws {
-        guard case .cancel = try Self.readBack(Self.row(inDoubt: true), at: 121) else {
+    @Test func anOpenActionAfterTheSendsTimeOutIsCancelledAgain() throws {
+        guard case .cancel = try Self.readBack(Self.row(inDoubt: true), at: 31) else {
             Issue.record("expected the cancel to be sent again")
             return
         }
