@@ -23,8 +23,4 @@ public struct LookupFacts: Sendable, Equatable {
         self.targetKey = targetKey
         self.jobId = jobId
     }
-
-    public var isEmpty: Bool {
-        names.isEmpty && hashes.isEmpty && failedNames.isEmpty && failedHashes.isEmpty && sweptMachines == nil
-    }
 }

@@ -330,12 +330,4 @@ extension StateStore {
         guard let job = creation.job else { throw StoreError.unknownJob(id: "lookup", known: []) }
         return job
     }
-
-    /// The candidates kept with an ambiguous row.
-    public func candidates(rowId: Int64) throws -> [MachineCandidate] {
-        try writer.read { db in
-            MachineCandidate.decode(
-                try String.fetchOne(db, sql: "SELECT candidates FROM jobRow WHERE id = ?", arguments: [rowId]))
-        }
-    }
 }
