@@ -99,6 +99,37 @@ struct RunEndToEndTests {
         #expect(Set(created.keys).subtracting(Self.keys(ofCSV: csv)).isEmpty)
     }
 
+    /// Two jobs run at the same time on one state file share the tenant's windows through
+    /// its ledger: 1,800 calls from two processes, more than an hour's 1,500, and the
+    /// emulator (which enforces both limits) answers no 429.
+    @Test(.timeLimit(.minutes(3)))
+    func twoJobsOnOneStateFileTogetherStayUnderTheLimits() async throws {
+        let emulator = try await EmulatorHarness.start(scale: 600)
+        defer { Task { await emulator.stop() } }
+        let first = IncidentRows.csv(count: 900, seed: 1)
+        let second = IncidentRows.csv(count: 900, seed: 2)
+        let inputs = [try emulator.folder.write("first.csv", first), try emulator.folder.write("second.csv", second)]
+        async let a = emulator.mdebatch(["run", inputs[0], "--request-timeout", "10m"] + emulator.flags()).run()
+        async let b = emulator.mdebatch(["run", inputs[1], "--request-timeout", "10m"] + emulator.flags()).run()
+        let results = await [try a, try b]
+        for result in results {
+            #expect(result.status == 0, "stdout: \(result.stdout)\nstderr: \(result.stderr)")
+        }
+        let journal = await emulator.server.journal()
+        #expect(journal.filter { $0.status == 429 }.isEmpty, "\(journal.filter { $0.status == 429 }.count) × 429")
+        let created = await Self.createdPerKey(emulator.server)
+        #expect(Set(created.keys) == Self.keys(ofCSV: first).union(Self.keys(ofCSV: second)))
+        #expect(created.values.allSatisfy { $0 == 1 })
+        // Both really ran at once: their sends interleave (seed 1's machines start c0ffee01).
+        let fromFirst = journal.filter { $0.path.hasSuffix("/StopAndQuarantineFile") }.map {
+            $0.machineId?.hasPrefix("c0ffee01") == true
+        }
+        #expect(fromFirst.count == 1800)
+        let lastOfFirst = try #require(fromFirst.lastIndex(of: true))
+        let lastOfSecond = try #require(fromFirst.lastIndex(of: false))
+        #expect(fromFirst.firstIndex(of: false)! < lastOfFirst && fromFirst.firstIndex(of: true)! < lastOfSecond)
+    }
+
     @Test(.timeLimit(.minutes(3)))
     func injectedFaultsStillEndWithExactlyOneActionPerRow() async throws {
         let faults = try ["500:0.05", "503:0.05:2s", "drop-before:0.05", "drop-after:0.05", "delay:0.05:10m"].map {

@@ -39,77 +39,92 @@ extension StateStore {
     /// transaction (without a slot, only the row changes). A cancel row's outcome is copied
     /// to the quarantine rows holding the same action (`cancelStatus`).
     public func record(slot: QuotaGate.Slot?, rowId: Int64?, now: Date, call: CallRecord, change: RowChange) throws {
-        try writer.write { db in
-            if let slot {
-                try db.execute(
-                    sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?",
-                    arguments: [now.timeIntervalSince1970, slot.ledgerId])
-                try db.execute(
-                    sql: """
-                        UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
-                            errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
-                        """,
-                    arguments: [
-                        now, call.outcome.rawValue, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
-                        call.retryAfter, slot.attemptId,
-                    ])
-            }
-            if case .lookups(let facts) = change {
-                try Self.store(facts, now: now, db: db)
-                return
-            }
-            guard let rowId else { return }
-            switch change {
-            case .accepted(let status, let readAt):
-                try db.execute(
-                    sql: """
-                        UPDATE jobRow SET state = 'cancel-accepted', actionId = targetActionId, actionStatus = COALESCE(?, actionStatus),
-                            httpStatus = ?, nextAttemptAt = ?, inDoubtSince = NULL,
-                            errorCode = NULL, errorMessage = NULL, errorTarget = NULL
-                        WHERE id = ?
-                        """, arguments: [status, call.httpStatus, readAt, rowId])
-            case .final(let status, let ours, let note):
-                try db.execute(
-                    sql: """
-                        UPDATE jobRow SET state = ?, actionStatus = ?, actionId = targetActionId,
-                            submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
-                            errorCode = NULL, errorMessage = ?, errorTarget = NULL
-                        WHERE id = ?
-                        """,
-                    arguments: [
-                        (ours && status == ActionStatus.cancelled.wireValue ? RowState.cancelled : .alreadyFinal).rawValue,
-                        status, now, note, rowId,
-                    ])
-            case .stillOpen(let status):
-                try db.execute(
-                    sql: """
-                        UPDATE jobRow SET state = 'cancel-requested', actionStatus = COALESCE(?, actionStatus), submittedAt = ?,
-                            inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = NULL,
-                            errorMessage = 'the cancel was accepted, but the action still read back open; check it with mdebatch status --refresh',
-                            errorTarget = NULL
-                        WHERE id = ?
-                        """, arguments: [status, now, rowId])
-            case .notFound:
-                try db.execute(
-                    sql: """
-                        UPDATE jobRow SET state = 'not-found', actionId = targetActionId, nextAttemptAt = NULL,
-                            inDoubtSince = NULL, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
-                        WHERE id = ?
-                        """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
-            case .row(let rowUpdate):
-                try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
-                // Only a finished cancel row has an outcome to copy (a quarantine row's
-                // update never needs the lookup below).
-                guard rowUpdate == .failed else { return }
-                // A finished cancel row names its action in the report.
-                try db.execute(
-                    sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ? AND targetActionId IS NOT NULL",
-                    arguments: [rowId])
-            case .lookups:
-                return  // Stored above.
-            }
-            try Self.propagateCancelStatus(db, rowId: rowId)
+        // Committed: the ledger's copy follows (LedgerMirror.apply).
+        if let completion = try writer.write({ db in
+            try record(db, slot: slot, rowId: rowId, now: now, call: call, change: change)
+        }) {
+            ledgerMirror.apply(completion)
         }
+    }
+
+    /// `record(slot:rowId:now:call:change:)` inside its transaction; returns the ledger's change.
+    private func record(_ db: Database, slot: QuotaGate.Slot?, rowId: Int64?, now: Date, call: CallRecord, change: RowChange)
+        throws -> LedgerMirror.Change?
+    {
+        var completion: LedgerMirror.Change?
+        if let slot {
+            let before = try LedgerMirror.version(db)
+            try db.cachedStatement(sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?")
+                .execute(arguments: [now.timeIntervalSince1970, slot.ledgerId])
+            completion = LedgerMirror.Change(
+                key: nil, kind: .complete(id: slot.ledgerId, at: now.timeIntervalSince1970), before: before,
+                after: try LedgerMirror.version(db))
+            try db.cachedStatement(
+                sql: """
+                    UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
+                        errorMessage = ?, errorTarget = ?, retryAfter = ? WHERE id = ?
+                    """
+            ).execute(arguments: [
+                now, call.outcome.rawValue, call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget,
+                call.retryAfter, slot.attemptId,
+            ])
+        }
+        if case .lookups(let facts) = change {
+            try Self.store(facts, now: now, db: db)
+            return completion
+        }
+        guard let rowId else { return completion }
+        switch change {
+        case .accepted(let status, let readAt):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'cancel-accepted', actionId = targetActionId, actionStatus = COALESCE(?, actionStatus),
+                        httpStatus = ?, nextAttemptAt = ?, inDoubtSince = NULL,
+                        errorCode = NULL, errorMessage = NULL, errorTarget = NULL
+                    WHERE id = ?
+                    """, arguments: [status, call.httpStatus, readAt, rowId])
+        case .final(let status, let ours, let note):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = ?, actionStatus = ?, actionId = targetActionId,
+                        submittedAt = ?, inDoubtSince = NULL, nextAttemptAt = NULL,
+                        errorCode = NULL, errorMessage = ?, errorTarget = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    (ours && status == ActionStatus.cancelled.wireValue ? RowState.cancelled : .alreadyFinal).rawValue,
+                    status, now, note, rowId,
+                ])
+        case .stillOpen(let status):
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'cancel-requested', actionStatus = COALESCE(?, actionStatus), submittedAt = ?,
+                        inDoubtSince = NULL, nextAttemptAt = NULL, errorCode = NULL,
+                        errorMessage = 'the cancel was accepted, but the action still read back open; check it with mdebatch status --refresh',
+                        errorTarget = NULL
+                    WHERE id = ?
+                    """, arguments: [status, now, rowId])
+        case .notFound:
+            try db.execute(
+                sql: """
+                    UPDATE jobRow SET state = 'not-found', actionId = targetActionId, nextAttemptAt = NULL,
+                        inDoubtSince = NULL, httpStatus = ?, errorCode = ?, errorMessage = ?, errorTarget = ?
+                    WHERE id = ?
+                    """, arguments: [call.httpStatus, call.errorCode, call.errorMessage, call.errorTarget, rowId])
+        case .row(let rowUpdate):
+            try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
+            // Only a finished cancel row has an outcome to copy (a quarantine row's
+            // update never needs the lookup below).
+            guard rowUpdate == .failed else { return completion }
+            // A finished cancel row names its action in the report.
+            try db.execute(
+                sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ? AND targetActionId IS NOT NULL",
+                arguments: [rowId])
+        case .lookups:
+            return completion  // Stored above.
+        }
+        try Self.propagateCancelStatus(db, rowId: rowId)
+        return completion
     }
 
     /// Copies a finished cancel row's outcome to the quarantine rows holding its action.

@@ -82,8 +82,8 @@ extension StateStore {
     /// blindly resending, and a window that still counts the call.
     ///
     /// - Parameters:
-    ///   - policy: the windows whose fill `decide` sees, read with indexed counts (O(windows),
-    ///     whatever the ledger holds).
+    ///   - policy: the windows whose fill `decide` sees, from this connection's copy of the
+    ///     recent ledger (`LedgerMirror`), read again whenever anyone else changed the ledger.
     ///   - decide: the pure quota decision over the windows' fill and the API's pause.
     public func reserveSlot(
         for purpose: SlotPurpose, jobId: String, tenant: String, api: QuotaAPI, now: Date,
@@ -91,25 +91,31 @@ extension StateStore {
     ) throws -> Reservation {
         // Every statement is a cached, prepared one: this runs once or twice per request,
         // inside the write lock every process shares.
-        try writer.write { db in
+        let (reservation, change) = try writer.write { db -> (Reservation, LedgerMirror.Change?) in
             if case .send(let rowId) = purpose {
                 let state = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM jobRow WHERE id = ?"), arguments: [rowId])
-                guard state == RowState.pending.rawValue else { return .notSendable }
+                guard state == RowState.pending.rawValue else { return (.notSendable, nil) }
             }
-            let fills = try Self.windowFills(db, tenant: tenant, api: api, policy: policy, now: now)
+            let fills = try ledgerMirror.fills(db, tenant: tenant, api: api, policy: policy, now: now)
             let pausedUntil = try Date.fetchOne(
                 db.cachedStatement(sql: "SELECT until FROM apiPause WHERE tenant = ? AND api = ?"),
                 arguments: [tenant, api.rawValue])
             switch decide(fills, pausedUntil) {
             case .go: break
-            case .wait(let until): return .wait(until: until)
-            case .waitForCompletion: return .waitForCompletion
+            case .wait(let until): return (.wait(until: until), nil)
+            case .waitForCompletion: return (.waitForCompletion, nil)
             }
+            let before = try LedgerMirror.version(db)
+            let sentAt = now.timeIntervalSince1970
             try db.cachedStatement(
                 sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)"
-            ).execute(arguments: [tenant, api.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970 + requestTimeout])
+            ).execute(arguments: [tenant, api.rawValue, sentAt, sentAt + requestTimeout])
             let ledgerId = db.lastInsertedRowID
+            let change = LedgerMirror.Change(
+                key: LedgerMirror.Key(tenant: tenant, api: api),
+                kind: .add(LedgerWindow.Call(id: ledgerId, sentAt: sentAt, completedAt: nil, deadline: sentAt + requestTimeout)),
+                before: before, after: try LedgerMirror.version(db))
             // The columns of an `AttemptRecord` in flight (finishedAt, outcome and the rest NULL).
             try db.cachedStatement(sql: "INSERT INTO attempt (jobId, rowId, api, startedAt) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [jobId, purpose.rowId, api.rawValue, now])
@@ -123,8 +129,11 @@ extension StateStore {
                         """
                 ).execute(arguments: [now, now, rowId])
             }
-            return .granted(attemptId: attemptId, ledgerId: ledgerId)
+            return (.granted(attemptId: attemptId, ledgerId: ledgerId), change)
         }
+        // Committed: the mirror follows (LedgerMirror.apply re-reads the ledger if anyone else wrote in between).
+        if let change { ledgerMirror.apply(change) }
+        return reservation
     }
 
     /// Records how a call ended (`record(slot:rowId:now:call:change:)` with a row update).
@@ -280,74 +289,6 @@ extension StateStore {
 }
 
 extension StateStore {
-    /// How full each window of `policy` is at `now` for a tenant's API, from the ledger, in
-    /// a few indexed queries:
-    ///
-    /// - a call's *effective completion* is `completedAt`, or its `deadline` if it never
-    ///   completed (a dead process; a call still in flight has a later deadline); it counts
-    ///   in a window of W seconds while that is after `now - W` — one range of the index
-    ///   `ledgerEntry_release`;
-    /// - the calls in flight are counted in the index that holds only them
-    ///   (`ledgerEntry_inFlight`), and the calls sent "in the future" by a process whose clock
-    ///   runs ahead (which count until their `sentAt`) are one range of `ledgerEntry_sent`,
-    ///   read one by one; there are few;
-    /// - a full window reads just the `counted - limit + 1` earliest releases, in index order.
-    static func windowFills(_ db: Database, tenant: String, api: QuotaAPI, policy: QuotaPolicy, now: Date) throws -> [WindowFill]
-    {
-        let nowSeconds = now.timeIntervalSince1970
-        // Counted in SQL: no row is decoded on the hot path.
-        let inFlight =
-            try Int.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT count(*) FROM ledgerEntry INDEXED BY ledgerEntry_inFlight
-                        WHERE tenant = ? AND api = ? AND deadline > ? AND completedAt IS NULL
-                        """),
-                arguments: [tenant, api.rawValue, nowSeconds]) ?? 0
-        let recent = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT sentAt, completedAt FROM ledgerEntry INDEXED BY ledgerEntry_sent
-                    WHERE tenant = ? AND api = ? AND sentAt > ? AND deadline > ? AND completedAt IS NOT NULL
-                    """),
-            arguments: [tenant, api.rawValue, nowSeconds, nowSeconds])
-        return try policy.limits.map { limit in
-            let cut = nowSeconds - limit.window
-            var counted =
-                try Int.fetchOne(
-                    db.cachedStatement(
-                        sql:
-                            "SELECT count(*) FROM ledgerEntry WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?"
-                    ),
-                    arguments: [tenant, api.rawValue, cut]) ?? 0
-            // Completed long ago, but sent after `now` by a clock that runs ahead: counts until `sentAt`.
-            var ahead: [Double] = []
-            for row in recent {
-                let sent: Double = row["sentAt"]
-                if let completed: Double = row["completedAt"], completed <= cut, sent > nowSeconds { ahead.append(sent) }
-            }
-            counted += ahead.count
-            let mustLeave = counted - limit.limit + 1
-            guard mustLeave > 0 else { return WindowFill(limit: limit, counted: counted, inFlight: inFlight, releases: []) }
-            let earliest = try Row.fetchAll(
-                db.cachedStatement(
-                    sql: """
-                        SELECT COALESCE(completedAt, deadline) AS done, sentAt FROM ledgerEntry
-                        WHERE tenant = ? AND api = ? AND COALESCE(completedAt, deadline) > ?
-                          AND NOT (completedAt IS NULL AND deadline > ?)
-                        ORDER BY COALESCE(completedAt, deadline) LIMIT ?
-                        """),
-                arguments: [tenant, api.rawValue, cut, nowSeconds, mustLeave])
-            let releases =
-                (earliest.map { row -> Double in
-                    let done: Double = row["done"]
-                    let sent: Double = row["sentAt"]
-                    return max(done + limit.window, sent)
-                } + ahead).sorted().prefix(mustLeave).map(Date.init(timeIntervalSince1970:))
-            return WindowFill(limit: limit, counted: counted, inFlight: inFlight, releases: Array(releases))
-        }
-    }
-
     /// The calls of a tenant's API that may still count in a window of at most `lookback`
     /// seconds at `now`, as the quota arithmetic sees them: a call still in flight past its
     /// deadline (its process died) counts as completed at the deadline.

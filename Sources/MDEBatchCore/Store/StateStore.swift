@@ -11,6 +11,8 @@ public struct StateStore: Sendable {
     let writer: any DatabaseWriter
     /// Where the file is, for messages (`:memory:` for tests).
     public let path: String
+    /// This connection's copy of the recent quota ledger (reservations decide from it).
+    let ledgerMirror = LedgerMirror()
 
     /// Opens (creating if needed) the state file at `path`: mode 0600, WAL, migrated.
     ///

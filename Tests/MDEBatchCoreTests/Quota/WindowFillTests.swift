@@ -5,13 +5,13 @@ import Testing
 
 @testable import MDEBatchCore
 
-/// The indexed SQL that fills the windows agrees with the arithmetic over every call.
+/// The fills a reservation reads from the ledger's copy agree with the arithmetic over every call.
 struct WindowFillTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
     static let policy = QuotaPolicy(limits: [RateLimit(limit: 40, window: 60), RateLimit(limit: 150, window: 3600)])
 
     @Test(arguments: 0..<25 as Range<UInt64>)
-    func sqlFillsMatchTheArithmetic(seed: UInt64) throws {
+    func ledgerFillsMatchTheArithmetic(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         let store = try StateStore.inMemory()
         let now = Self.now.timeIntervalSince1970
@@ -36,7 +36,7 @@ struct WindowFillTests {
         let calls = try store.ledgerCalls(tenant: "t", api: .stopAndQuarantine, now: Self.now, lookback: 1e9)
         let expected = SlidingWindowLedger.fills(calls: calls, policy: Self.policy, now: Self.now)
         let actual = try store.writer.read { db in
-            try StateStore.windowFills(db, tenant: "t", api: .stopAndQuarantine, policy: Self.policy, now: Self.now)
+            try store.ledgerMirror.fills(db, tenant: "t", api: .stopAndQuarantine, policy: Self.policy, now: Self.now)
         }
         for (a, e) in zip(actual, expected) {
             #expect(a.counted == e.counted, "seed \(seed), window \(a.limit)")
@@ -61,7 +61,7 @@ struct WindowFillTests {
         }
         func decide() throws -> QuotaDecision {
             let fills = try store.writer.read { db in
-                try StateStore.windowFills(db, tenant: "t", api: .cancel, policy: Self.policy, now: Self.now)
+                try store.ledgerMirror.fills(db, tenant: "t", api: .cancel, policy: Self.policy, now: Self.now)
             }
             return SlidingWindowLedger.decide(fills: fills)
         }
@@ -82,7 +82,7 @@ struct WindowFillTests {
             }
         }
         let fills = try inFlightOnly.writer.read { db in
-            try StateStore.windowFills(db, tenant: "t", api: .cancel, policy: Self.policy, now: Self.now)
+            try inFlightOnly.ledgerMirror.fills(db, tenant: "t", api: .cancel, policy: Self.policy, now: Self.now)
         }
         #expect(SlidingWindowLedger.decide(fills: fills) == .waitForCompletion)
     }
