@@ -60,6 +60,9 @@ public struct QuarantineJob: RunnableJob {
     /// One row: settle an in-doubt send first, then send if it is still needed.
     func work(on row: RowRecord) async throws {
         let store = context.store
+        // A plain pending row is as the dispatcher read it: only this worker changes it, and
+        // the reservation checks its state again. The others change below, and are read again.
+        let changes = row.state != .pending || row.inDoubtSince != nil
         if row.state == .waitingForDevice {
             // Its device was busy: look at the blocking actions (all due ones, in one batch).
             try await devices.refresh()
@@ -67,7 +70,7 @@ public struct QuarantineJob: RunnableJob {
         if row.inDoubtSince != nil {
             guard try await settleInDoubt(row) else { return }
         }
-        guard let row = try store.row(id: row.id), row.state == .pending else { return }
+        guard let row = changes ? try store.row(id: row.id) : row, row.state == .pending else { return }
         if row.attempts >= context.settings.retry.maxAttempts {
             try store.updateRow(row.id, now: context.clock.now, call: CallRecord(row: row, outcome: .gaveUp), update: .failed)
             return

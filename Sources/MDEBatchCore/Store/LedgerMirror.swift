@@ -10,8 +10,9 @@ import Synchronization
 /// bump `ledgerVersion` in the transaction of every change to `ledgerEntry`, whoever makes
 /// it (migration `v9-perf-ledgerVersion`); every reservation reads that version inside its
 /// write transaction, and the copy is used only when it was read or last changed at exactly
-/// that version. Anything else — another process's call, a transaction rolled back, a change
-/// applied late — makes it read the ledger again.
+/// that version. Its own changes are applied as their transactions commit, on the writer's
+/// queue; anything else — another process's call, a transaction rolled back — makes it read
+/// the ledger again.
 final class LedgerMirror: Sendable {
     struct Key: Hashable {
         var tenant: String
@@ -67,9 +68,18 @@ final class LedgerMirror: Sendable {
         return window.fills(policy: policy, now: now)
     }
 
-    /// Applies a change after its transaction committed, or forgets the copy if it no longer
-    /// stands exactly at the change's starting version.
-    func apply(_ change: Change) {
+    /// Follows a change this connection is making to the ledger: applied when its
+    /// transaction commits, on the writer's queue before any other transaction can start; a
+    /// rollback forgets the copy.
+    func follow(_ change: Change, in db: Database) {
+        db.afterNextTransaction(
+            onCommit: { [self] _ in apply(change) },
+            onRollback: { [self] _ in state.withLock { $0 = State() } })
+    }
+
+    /// Applies a committed change, or forgets the copy if it no longer stands exactly at the
+    /// change's starting version.
+    private func apply(_ change: Change) {
         state.withLock { state in
             guard state.version == change.before else {
                 state.version = -1

@@ -39,26 +39,21 @@ extension StateStore {
     /// transaction (without a slot, only the row changes). A cancel row's outcome is copied
     /// to the quarantine rows holding the same action (`cancelStatus`).
     public func record(slot: QuotaGate.Slot?, rowId: Int64?, now: Date, call: CallRecord, change: RowChange) throws {
-        // Committed: the ledger's copy follows (LedgerMirror.apply).
-        if let completion = try writer.write({ db in
-            try record(db, slot: slot, rowId: rowId, now: now, call: call, change: change)
-        }) {
-            ledgerMirror.apply(completion)
-        }
+        try writer.write { db in try record(db, slot: slot, rowId: rowId, now: now, call: call, change: change) }
     }
 
-    /// `record(slot:rowId:now:call:change:)` inside its transaction; returns the ledger's change.
+    /// `record(slot:rowId:now:call:change:)` inside its transaction.
     private func record(_ db: Database, slot: QuotaGate.Slot?, rowId: Int64?, now: Date, call: CallRecord, change: RowChange)
-        throws -> LedgerMirror.Change?
+        throws
     {
-        var completion: LedgerMirror.Change?
         if let slot {
             let before = try LedgerMirror.version(db)
             try db.cachedStatement(sql: "UPDATE ledgerEntry SET completedAt = ? WHERE id = ?")
                 .execute(arguments: [now.timeIntervalSince1970, slot.ledgerId])
-            completion = LedgerMirror.Change(
-                key: nil, kind: .complete(id: slot.ledgerId, at: now.timeIntervalSince1970), before: before,
-                after: try LedgerMirror.version(db))
+            ledgerMirror.follow(
+                LedgerMirror.Change(
+                    key: nil, kind: .complete(id: slot.ledgerId, at: now.timeIntervalSince1970), before: before,
+                    after: try LedgerMirror.version(db)), in: db)
             try db.cachedStatement(
                 sql: """
                     UPDATE attempt SET finishedAt = ?, outcome = ?, httpStatus = ?, errorCode = ?,
@@ -71,9 +66,9 @@ extension StateStore {
         }
         if case .lookups(let facts) = change {
             try Self.store(facts, now: now, db: db)
-            return completion
+            return
         }
-        guard let rowId else { return completion }
+        guard let rowId else { return }
         switch change {
         case .accepted(let status, let readAt):
             try db.execute(
@@ -115,16 +110,15 @@ extension StateStore {
             try Self.apply(rowUpdate, call: call, rowId: rowId, now: now, db: db)
             // Only a finished cancel row has an outcome to copy (a quarantine row's
             // update never needs the lookup below).
-            guard rowUpdate == .failed else { return completion }
+            guard rowUpdate == .failed else { return }
             // A finished cancel row names its action in the report.
             try db.execute(
                 sql: "UPDATE jobRow SET actionId = targetActionId WHERE id = ? AND targetActionId IS NOT NULL",
                 arguments: [rowId])
         case .lookups:
-            return completion  // Stored above.
+            return  // Stored above.
         }
         try Self.propagateCancelStatus(db, rowId: rowId)
-        return completion
     }
 
     /// Copies a finished cancel row's outcome to the quarantine rows holding its action.

@@ -91,11 +91,11 @@ extension StateStore {
     ) throws -> Reservation {
         // Every statement is a cached, prepared one: this runs once or twice per request,
         // inside the write lock every process shares.
-        let (reservation, change) = try writer.write { db -> (Reservation, LedgerMirror.Change?) in
+        try writer.write { db in
             if case .send(let rowId) = purpose {
                 let state = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM jobRow WHERE id = ?"), arguments: [rowId])
-                guard state == RowState.pending.rawValue else { return (.notSendable, nil) }
+                guard state == RowState.pending.rawValue else { return .notSendable }
             }
             let fills = try ledgerMirror.fills(db, tenant: tenant, api: api, policy: policy, now: now)
             let pausedUntil = try Date.fetchOne(
@@ -103,8 +103,8 @@ extension StateStore {
                 arguments: [tenant, api.rawValue])
             switch decide(fills, pausedUntil) {
             case .go: break
-            case .wait(let until): return (.wait(until: until), nil)
-            case .waitForCompletion: return (.waitForCompletion, nil)
+            case .wait(let until): return .wait(until: until)
+            case .waitForCompletion: return .waitForCompletion
             }
             let before = try LedgerMirror.version(db)
             let sentAt = now.timeIntervalSince1970
@@ -112,10 +112,12 @@ extension StateStore {
                 sql: "INSERT INTO ledgerEntry (tenant, api, sentAt, completedAt, deadline) VALUES (?, ?, ?, NULL, ?)"
             ).execute(arguments: [tenant, api.rawValue, sentAt, sentAt + requestTimeout])
             let ledgerId = db.lastInsertedRowID
-            let change = LedgerMirror.Change(
-                key: LedgerMirror.Key(tenant: tenant, api: api),
-                kind: .add(LedgerWindow.Call(id: ledgerId, sentAt: sentAt, completedAt: nil, deadline: sentAt + requestTimeout)),
-                before: before, after: try LedgerMirror.version(db))
+            ledgerMirror.follow(
+                LedgerMirror.Change(
+                    key: LedgerMirror.Key(tenant: tenant, api: api),
+                    kind: .add(
+                        LedgerWindow.Call(id: ledgerId, sentAt: sentAt, completedAt: nil, deadline: sentAt + requestTimeout)),
+                    before: before, after: try LedgerMirror.version(db)), in: db)
             // The columns of an `AttemptRecord` in flight (finishedAt, outcome and the rest NULL).
             try db.cachedStatement(sql: "INSERT INTO attempt (jobId, rowId, api, startedAt) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [jobId, purpose.rowId, api.rawValue, now])
@@ -129,11 +131,8 @@ extension StateStore {
                         """
                 ).execute(arguments: [now, now, rowId])
             }
-            return (.granted(attemptId: attemptId, ledgerId: ledgerId), change)
+            return .granted(attemptId: attemptId, ledgerId: ledgerId)
         }
-        // Committed: the mirror follows (LedgerMirror.apply re-reads the ledger if anyone else wrote in between).
-        if let change { ledgerMirror.apply(change) }
-        return reservation
     }
 
     /// Records how a call ended (`record(slot:rowId:now:call:change:)` with a row update).
