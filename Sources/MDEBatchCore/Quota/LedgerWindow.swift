@@ -77,12 +77,16 @@ public struct LedgerWindow: Sendable, Equatable {
     }
 
     /// A call completed at `at`.
-    public mutating func complete(id: Int64, at: Double) {
-        guard var call = calls[id] else { return }
+    ///
+    /// - Returns: false when this copy does not hold the call.
+    @discardableResult
+    public mutating func complete(id: Int64, at: Double) -> Bool {
+        guard var call = calls[id] else { return false }
         remove(Key(done: call.done, id: id))
         call.completedAt = at
         calls[id] = call
         insert(Key(done: call.done, id: id))
+        return true
     }
 
     /// Forgets the calls that can no longer count in a window of `longest` seconds at `now`

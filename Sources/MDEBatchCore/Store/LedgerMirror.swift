@@ -91,7 +91,14 @@ final class LedgerMirror: Sendable {
             case .add(let call):
                 if let key = change.key { state.windows[key]?.add(call) }
             case .complete(let id, let at):
-                for key in state.windows.keys { state.windows[key]!.complete(id: id, at: at) }
+                // Not over `state.windows.keys`: that view would share the storage being changed and copy it.
+                var found = false
+                for key in Array(state.windows.keys) {
+                    if state.windows[key]!.complete(id: id, at: at) { found = true }
+                }
+                // A call this copy no longer holds (forgotten long after its deadline) counts
+                // again from its completion: read the ledger again.
+                if !found { state = State() }
             }
         }
     }

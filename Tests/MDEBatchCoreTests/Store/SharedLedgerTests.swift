@@ -29,6 +29,40 @@ struct SharedLedgerTests {
         return Process(store: store, jobId: created.id, wakeAt: 1_800_000_000)
     }
 
+    /// A call recorded long after its deadline counts again from its completion, though the
+    /// copy had already forgotten it as a dead process's call.
+    @Test func aCallRecordedAfterTheCopyForgotItCountsAgain() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-ledger-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = try Self.open(directory.appendingPathComponent("state.sqlite").path, job: "a.csv")
+        let start = 1_800_000_000.0
+        func reserve(at seconds: Double) throws -> QuotaGate.Slot {
+            let date = Date(timeIntervalSince1970: seconds)
+            guard
+                case .granted(let attemptId, let ledgerId) = try process.store.reserveSlot(
+                    for: .lookup(rowId: nil), jobId: process.jobId, tenant: Self.tenant, api: .stopAndQuarantine, now: date,
+                    requestTimeout: 30, policy: Self.policy, decide: { _, _ in .go })
+            else { throw Rollback() }
+            return QuotaGate.Slot(attemptId: attemptId, ledgerId: ledgerId, sentAt: date)
+        }
+        func counted(at seconds: Double) throws -> [Int] {
+            try process.store.writer.write { db in
+                try process.store.ledgerMirror.fills(
+                    db, tenant: Self.tenant, api: .stopAndQuarantine, policy: Self.policy,
+                    now: Date(timeIntervalSince1970: seconds))
+            }.map(\.counted)
+        }
+        let slow = try reserve(at: start)
+        // Two windows later the copy forgets it (past its deadline, never completed) ...
+        _ = try reserve(at: start + 1300)
+        #expect(try counted(at: start + 1300) == [1, 1])
+        // ... and then its answer is recorded: it counts from now on.
+        try process.store.record(
+            slot: slow, rowId: nil, now: Date(timeIntervalSince1970: start + 1301), call: CallRecord(outcome: .found),
+            change: .unchanged)
+        #expect(try counted(at: start + 1302) == [2, 2])
+    }
+
     @Test(arguments: 0..<6 as Range<UInt64>)
     func twoProcessesOnOneFileStayUnderBothWindows(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
