@@ -127,7 +127,7 @@ public enum JobIngest {
                 commentTag: options.commentTag, pacing: pacing), now: now, anew: anew
         ) { inserter in
             let result = try pipeline.run(sources) { row in
-                try inserter.insert(NewRow(row))
+                try inserter.insert(row)
             }
             summary = result
             return result.fileErrors.isEmpty ? result.fingerprint : nil
@@ -158,6 +158,33 @@ extension NewRow {
                 comment: row.comment, state: .duplicate, errorCode: "duplicate", errorMessage: "duplicate of \(first)")
             if !row.deviceName.isEmpty { deviceName = row.deviceName }
             if !row.sha256.isEmpty { inputHash = row.sha256 }
+        }
+    }
+}
+
+extension RowInserter {
+    /// Inserts an ingested row: the row `insert(NewRow(row))` would insert, without
+    /// building a ``NewRow`` (its strings are passed on as they are).
+    func insert(_ row: IngestedRow) throws {
+        switch row.verdict {
+        case .valid(let normalized):
+            try insert(
+                source: row.location.source, line: row.location.line, machineId: normalized.machineId,
+                sha1: normalized.sha1, comment: normalized.comment,
+                state: normalized.needsResolution ? .unresolved : .pending, errorCode: nil, errorMessage: nil,
+                targetActionId: nil, deviceName: normalized.deviceName, inputHash: normalized.sha256)
+        case .invalid(let reason, let message):
+            try insert(
+                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                comment: row.comment, state: .invalid, errorCode: reason.rawValue, errorMessage: message,
+                targetActionId: nil, deviceName: row.deviceName.isEmpty ? nil : row.deviceName,
+                inputHash: row.sha256.isEmpty ? nil : row.sha256)
+        case .duplicate(let first):
+            try insert(
+                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                comment: row.comment, state: .duplicate, errorCode: "duplicate", errorMessage: "duplicate of \(first)",
+                targetActionId: nil, deviceName: row.deviceName.isEmpty ? nil : row.deviceName,
+                inputHash: row.sha256.isEmpty ? nil : row.sha256)
         }
     }
 }

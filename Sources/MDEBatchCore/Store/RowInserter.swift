@@ -6,6 +6,12 @@ import GRDBSQLite
 /// It binds through SQLite's C API on one prepared statement: ingest of a million rows is
 /// the one hot loop of the store, and GRDB's per-row `StatementArguments` cost about a
 /// quarter of the time there (docs/PERFORMANCE.md, "SQLite inserts"; `mdebatch-bench` measures it).
+///
+/// Per row it copies the row's text into one reused buffer and binds it without a copy
+/// (`SQLITE_STATIC`): SQLite's own copy of every bound text was a `malloc` and a `free`
+/// per column and row. The job id is bound once, the source name when it changes. It also
+/// counts the rows it inserted per counter key, so the job's counters need no second pass
+/// over its rows (`StateStore.addNewJobRowCounts`).
 public final class RowInserter {
     private let statement: Statement
     private let jobId: String
@@ -14,6 +20,18 @@ public final class RowInserter {
     private let resubmit: Bool
     public private(set) var count = 0
     public private(set) var alreadySubmittedCount = 0
+    /// Rows inserted per state and whether they hold a target action id: what the job's
+    /// counters need (a new row is never adopted and has no action status). Counted in
+    /// runs of equal keys, so most rows cost a comparison, not a dictionary update.
+    private var stateCounts: [StateStore.JobRowCounter: Int] = [:]
+    private var runState: RowState?
+    private var runTracked = false
+    private var runLength = 0
+    /// The source name bound to parameter 2, if any.
+    private var boundSource: String?
+    /// Holds the bytes of the texts bound to the current row.
+    private var arena: UnsafeMutablePointer<UInt8>
+    private var arenaCapacity: Int
 
     init(db: Database, jobId: String, alreadySubmitted: [String: String], resubmit: Bool) throws {
         statement = try db.makeStatement(
@@ -25,46 +43,159 @@ public final class RowInserter {
         self.jobId = jobId
         self.alreadySubmitted = alreadySubmitted
         self.resubmit = resubmit
+        arenaCapacity = 4096
+        arena = .allocate(capacity: arenaCapacity)
+        // Bindings outlive `sqlite3_reset`: the job id stays bound for every row.
+        Self.bindTransient(statement.sqliteStatement, 1, jobId)
+    }
+
+    deinit {
+        sqlite3_clear_bindings(statement.sqliteStatement)
+        arena.deallocate()
     }
 
     /// Inserts one row; a valid row whose key another job already submitted becomes
     /// `already-submitted` unless the job was created with `resubmit`.
     public func insert(_ row: NewRow) throws {
-        var row = row
-        if row.state == .pending, !resubmit, !alreadySubmitted.isEmpty,
-            let previous = alreadySubmitted[row.machineId + "|" + row.sha1]
+        try insert(
+            source: row.source, line: row.line, machineId: row.machineId, sha1: row.sha1, comment: row.comment,
+            state: row.state, errorCode: row.errorCode, errorMessage: row.errorMessage, targetActionId: row.targetActionId,
+            deviceName: row.deviceName, inputHash: row.inputHash)
+    }
+
+    /// Inserts one row given column by column: what `insert(_:)` does with a ``NewRow``, for
+    /// callers that have the values without one.
+    func insert(
+        source: String, line: Int, machineId: String, sha1: String, comment: String, state givenState: RowState,
+        errorCode givenErrorCode: String?, errorMessage givenErrorMessage: String?, targetActionId: String?,
+        deviceName: String?, inputHash: String?
+    ) throws {
+        var state = givenState
+        var errorCode = givenErrorCode
+        var errorMessage = givenErrorMessage
+        if state == .pending, !resubmit, !alreadySubmitted.isEmpty,
+            let previous = alreadySubmitted[machineId + "|" + sha1]
         {
-            row.state = .alreadySubmitted
-            row.errorCode = RowState.alreadySubmitted.rawValue
-            row.errorMessage = "already submitted by \(previous); use --resubmit to send it again"
+            state = .alreadySubmitted
+            errorCode = RowState.alreadySubmitted.rawValue
+            errorMessage = "already submitted by \(previous); use --resubmit to send it again"
             alreadySubmittedCount += 1
         }
         let handle = statement.sqliteStatement
         sqlite3_reset(handle)
-        bind(handle, 1, jobId)
-        bind(handle, 2, row.source)
-        sqlite3_bind_int64(handle, 3, Int64(row.line))
-        bind(handle, 4, row.machineId)
-        bind(handle, 5, row.sha1)
-        bind(handle, 6, row.comment)
-        bind(handle, 7, row.state.rawValue)
-        bind(handle, 8, row.errorCode)
-        bind(handle, 9, row.errorMessage)
-        bind(handle, 10, row.targetActionId)
-        bind(handle, 11, row.deviceName)
-        bind(handle, 12, row.inputHash)
+        if boundSource != source {
+            Self.bindTransient(handle, 2, source)
+            boundSource = source
+        }
+        sqlite3_bind_int64(handle, 3, Int64(line))
+        // Every text of the row goes into the arena first (its bytes stay put until the
+        // next row), then is bound without a copy.
+        arenaUsed = 0
+        var texts = TextSlots()
+        texts.machineId = stage(machineId)
+        texts.sha1 = stage(sha1)
+        texts.comment = stage(comment)
+        texts.state = stage(state.rawValue)
+        texts.errorCode = stage(errorCode)
+        texts.errorMessage = stage(errorMessage)
+        texts.targetActionId = stage(targetActionId)
+        texts.deviceName = stage(deviceName)
+        texts.inputHash = stage(inputHash)
+        bindStatic(handle, 4, texts.machineId)
+        bindStatic(handle, 5, texts.sha1)
+        bindStatic(handle, 6, texts.comment)
+        bindStatic(handle, 7, texts.state)
+        bindStatic(handle, 8, texts.errorCode)
+        bindStatic(handle, 9, texts.errorMessage)
+        bindStatic(handle, 10, texts.targetActionId)
+        bindStatic(handle, 11, texts.deviceName)
+        bindStatic(handle, 12, texts.inputHash)
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "inserting a row failed")
         }
         count += 1
+        let tracked = targetActionId != nil
+        if state != runState || tracked != runTracked {
+            flushRun()
+            runState = state
+            runTracked = tracked
+        }
+        runLength += 1
     }
 
-    private func bind(_ handle: OpaquePointer, _ index: Int32, _ value: String?) {
-        guard let value else {
-            sqlite3_bind_null(handle, index)
-            return
+    private func flushRun() {
+        guard let state = runState, runLength > 0 else { return }
+        let key = StateStore.JobRowCounter(state: state.rawValue, adopted: false, actionStatus: nil, tracked: runTracked)
+        stateCounts[key, default: 0] += runLength
+        runLength = 0
+    }
+
+    /// What the job's counters gain from the rows inserted so far.
+    var counters: [StateStore.JobRowCounter: Int] {
+        flushRun()
+        return stateCounts
+    }
+
+    // MARK: - Binding
+
+    private struct TextSlots {
+        var machineId: Slot = .null
+        var sha1: Slot = .null
+        var comment: Slot = .null
+        var state: Slot = .null
+        var errorCode: Slot = .null
+        var errorMessage: Slot = .null
+        var targetActionId: Slot = .null
+        var deviceName: Slot = .null
+        var inputHash: Slot = .null
+    }
+
+    /// A staged text: its offset and length in the arena, or none (SQL NULL).
+    private enum Slot {
+        case null
+        case text(offset: Int, count: Int)
+    }
+
+    private var arenaUsed = 0
+
+    private func stage(_ value: String?) -> Slot {
+        guard var value else { return .null }
+        return value.withUTF8 { bytes in
+            if arenaUsed + bytes.count > arenaCapacity { growArena(toHold: arenaUsed + bytes.count) }
+            let offset = arenaUsed
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                (arena + offset).update(from: base, count: bytes.count)
+            }
+            arenaUsed += bytes.count
+            return .text(offset: offset, count: bytes.count)
         }
+    }
+
+    /// Only between rows' texts being staged: a grown arena keeps what was staged so far.
+    private func growArena(toHold needed: Int) {
+        var capacity = arenaCapacity
+        while capacity < needed { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: arena, count: arenaUsed)
+        arena.deallocate()
+        arena = grown
+        arenaCapacity = capacity
+    }
+
+    private func bindStatic(_ handle: OpaquePointer, _ index: Int32, _ slot: Slot) {
+        switch slot {
+        case .null:
+            sqlite3_bind_null(handle, index)
+        case .text(let offset, let count):
+            // SQLITE_STATIC (nil): the arena holds the bytes until the next row is staged,
+            // after this row's step.
+            _ = sqlite3_bind_text(
+                handle, index, UnsafeRawPointer(arena + offset).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+        }
+    }
+
+    private static func bindTransient(_ handle: OpaquePointer, _ index: Int32, _ value: String) {
         var text = value
         text.withUTF8 { buffer in
             // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.

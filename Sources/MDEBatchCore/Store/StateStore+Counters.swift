@@ -11,11 +11,12 @@ import GRDBSQLite
 /// transactions leaves rows and counters agreeing. A key whose rows all moved on keeps a
 /// zero count.
 ///
-/// Rows are inserted only by `createJob`, which counts the new job's rows once, in its
-/// transaction, before it commits (`countNewJobRows`). An insert trigger would do the same
+/// Rows are inserted only by `createJob`, which adds the new job's rows to its counters
+/// once, in its transaction, before it commits: its ``RowInserter`` counts them as it
+/// inserts them (`addNewJobRowCounts`). An insert trigger would do the same
 /// row by row, but it cost 5 to 8 µs a row, as much as the insert itself (measured with
 /// `mdebatch-bench dry_run`: docs/PERFORMANCE.md, "Counting a job's rows"). Code that
-/// inserts rows anywhere else must call `countNewJobRows` too.
+/// inserts rows anywhere else must call `countNewJobRows` (one pass over the job's rows) too.
 extension StateStore {
     /// The trigger names, to check that they exist (a later migration that rebuilt `jobRow`
     /// would drop them with it: a test guards that).
@@ -69,6 +70,13 @@ extension StateStore {
             runLength = 1
         }
         if let key = runKey { counters[key, default: 0] += runLength }
+        try addNewJobRowCounts(db, jobId: jobId, counters: counters)
+    }
+
+    /// Adds rows just inserted into a job to its counters, in the inserting transaction:
+    /// `createJob` passes what its ``RowInserter`` counted as it inserted, so the new rows
+    /// are not read again.
+    static func addNewJobRowCounts(_ db: Database, jobId: String, counters: [JobRowCounter: Int]) throws {
         let upsert = try db.makeStatement(
             sql: """
                 INSERT INTO jobRowCount (jobId, state, adopted, actionStatus, tracked, n) VALUES (?, ?, ?, ?, ?, ?)

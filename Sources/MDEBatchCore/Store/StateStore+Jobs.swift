@@ -108,8 +108,8 @@ extension StateStore {
                     return .rollback
                 }
                 // The new rows enter the job's counters before the commit (no insert trigger:
-                // StateStore+Counters.swift).
-                try Self.countNewJobRows(db, jobId: id)
+                // StateStore+Counters.swift), as the inserter counted them.
+                try Self.addNewJobRowCounts(db, jobId: id, counters: inserter.counters)
                 job.fingerprint = fingerprint
                 job.rowCount = inserter.count
                 try job.update(db)
