@@ -46,6 +46,30 @@ func mdebatchBinary() throws -> URL {
     return binary
 }
 
+/// Runs `body` with a new empty temporary folder, removed when it returns.
+func withTemporaryFolder<T>(_ body: (URL) throws -> T) throws -> T {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    return try body(folder)
+}
+
+/// An emulator whose clock runs 60× from now and which enforces no rate limit: for
+/// benchmarks that need many actions fast, not the client's pacing.
+func startUnlimitedEmulator() async throws -> (server: EmulatorServer, configuration: EmulatorConfiguration) {
+    var configuration = EmulatorConfiguration(timeScale: 60, origin: Date())
+    configuration.limits = []
+    return (try await EmulatorServer.start(configuration), configuration)
+}
+
+/// The job id that `mdebatch run` printed (`Job q-xxxxxxxx …`).
+func jobId(printedBy stdout: String) throws -> String {
+    guard let line = stdout.split(separator: "\n").first(where: { $0.hasPrefix("Job q-") }) else {
+        throw BenchmarkError("no job id in: \(stdout)")
+    }
+    return String(line.dropFirst(4).prefix(10))
+}
+
 /// The `mdebatch` binary run as a child process with the emulator's credentials in its
 /// environment; its standard error is discarded.
 struct MDEBatchProcess: Sendable {

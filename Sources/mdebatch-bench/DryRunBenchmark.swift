@@ -38,7 +38,7 @@ struct DryRunBenchmark: Benchmark {
         guard FileManager.default.changeCurrentDirectoryPath(directory.path) else {
             throw BenchmarkError("cannot enter \(directory.path)")
         }
-        defer { FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(previousDirectory) }
         let source = InputSource.file(path: file.lastPathComponent)
 
         ProcessMemory.resetPeak()
@@ -50,7 +50,7 @@ struct DryRunBenchmark: Benchmark {
                 [source], names: ["incident.csv"], options: options, target: nil, store: store, now: Date())
         }
         let cpu = ProcessMemory.cpuSeconds() - cpuBefore
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         guard let job = result?.creation.job else { throw BenchmarkError("the dry run created no job") }
         let peak = ProcessMemory.peakResidentMiB()
 
@@ -62,7 +62,7 @@ struct DryRunBenchmark: Benchmark {
         guard case .existing(let found) = result?.creation, found.id == job.id else {
             throw BenchmarkError("re-ingest did not find the same job")
         }
-        let againSeconds = Double(again.components.seconds) + Double(again.components.attoseconds) / 1e18
+        let againSeconds = again.seconds
         func fileSize(_ path: String) -> Double {
             (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.doubleValue ?? 0
         }

@@ -13,17 +13,16 @@ struct ResumeBenchmark: Benchmark {
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
         let binary = try mdebatchBinary()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        return try withTemporaryFolder { directory in try measure(binary, in: directory, rows: configuration.rows) }
+    }
+
+    private func measure(_ binary: URL, in directory: URL, rows: Int) throws -> [Figure] {
         let input = directory.appendingPathComponent("incident.csv")
-        _ = try IncidentCSVGenerator(rows: configuration.rows).write(to: input)
+        _ = try IncidentCSVGenerator(rows: rows).write(to: input)
         let state = directory.appendingPathComponent("s.sqlite").path
 
         return try runBlocking { () async throws -> [Figure] in
-            var emulator = EmulatorConfiguration(timeScale: 60, origin: Date())
-            emulator.limits = []
-            let server = try await EmulatorServer.start(emulator)
+            let (server, emulator) = try await startUnlimitedEmulator()
             defer { Task { await server.stop() } }
             let process = MDEBatchProcess(binary: binary, emulator: emulator, baseURL: server.baseURL)
             let origin = ISO8601DateFormatter().string(from: emulator.origin)
@@ -35,10 +34,7 @@ struct ResumeBenchmark: Benchmark {
                 "--report", directory.appendingPathComponent("r.csv").path,
             ])
             guard first.status == 75 else { throw BenchmarkError("the first run exited \(first.status), not 75") }
-            guard let line = first.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Job q-") }) else {
-                throw BenchmarkError("no job id in: \(first.stdout)")
-            }
-            let job = String(line.dropFirst(4).prefix(10))
+            let job = try jobId(printedBy: first.stdout)
             let before = await server.journal().count
 
             // Resume: from the process start to its next request at the emulator.
@@ -54,7 +50,7 @@ struct ResumeBenchmark: Benchmark {
             let jobs = try await process.run(["jobs", "--state", state])
             let status = try await process.run(["status", job, "--state", state])
             return [
-                Figure(name: "\(name).rows", value: Double(configuration.rows)),
+                Figure(name: "\(name).rows", value: Double(rows)),
                 Figure(name: "\(name).first_request_s", value: arrivedReal.timeIntervalSince(resumedAt)),
                 Figure(name: "\(name).resume_process_s", value: resume.seconds),
                 Figure(name: "\(name).jobs_s", value: jobs.seconds),

@@ -21,9 +21,10 @@ struct ScaledRunBenchmark: Benchmark {
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
         let binary = try mdebatchBinary()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        return try withTemporaryFolder { directory in try measure(binary, in: directory) }
+    }
+
+    private func measure(_ binary: URL, in directory: URL) throws -> [Figure] {
         var csv = "DeviceId,SHA1,Comment\n"
         for i in 0..<rows {
             csv +=
@@ -32,34 +33,20 @@ struct ScaledRunBenchmark: Benchmark {
         }
         let input = directory.appendingPathComponent("rows.csv")
         try Data(csv.utf8).write(to: input)
+        let scale = self.scale
 
         let outcome = try runBlocking { () async throws -> (journal: [JournalEntry], status: Int32, origin: Date) in
             let configuration = EmulatorConfiguration(timeScale: scale, origin: Date())
             let server = try await EmulatorServer.start(configuration)
-            let process = Process()
-            process.executableURL = binary
-            process.arguments = [
+            let process = MDEBatchProcess(binary: binary, emulator: configuration, baseURL: server.baseURL)
+            let result = try await process.run([
                 "run", input.path, "--api-base", server.baseURL, "--state", directory.appendingPathComponent("s.sqlite").path,
                 "--time-scale", String(scale), "--time-origin", ISO8601DateFormatter().string(from: configuration.origin),
                 "--request-timeout", "30s", "--quiet", "--report", directory.appendingPathComponent("r.csv").path,
-            ]
-            var environment = ProcessInfo.processInfo.environment
-            environment["MDE_TENANT_ID"] = configuration.tenantId
-            environment["MDE_CLIENT_ID"] = configuration.clientId
-            environment["MDE_CLIENT_SECRET"] = configuration.clientSecret
-            environment["MDE_AUTHORITY"] = server.baseURL
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            // `waitUntilExit()` spins a run loop on its thread; a termination handler
-            // leaves both cores to the emulator and the client being measured.
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                process.terminationHandler = { _ in done.resume() }
-                do { try process.run() } catch { done.resume() }
-            }
-            guard process.processIdentifier != 0 else { throw BenchmarkError("could not start \(binary.path)") }
+            ])
             let journal = await server.journal()
             await server.stop()
-            return (journal, process.terminationStatus, configuration.origin)
+            return (journal, result.status, configuration.origin)
         }
         guard outcome.status == 0 else { throw BenchmarkError("mdebatch run exited \(outcome.status)") }
         let sends = outcome.journal.filter { $0.path.hasSuffix("/StopAndQuarantineFile") }

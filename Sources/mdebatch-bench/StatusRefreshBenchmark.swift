@@ -15,9 +15,10 @@ struct StatusRefreshBenchmark: Benchmark {
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
         let binary = try mdebatchBinary()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        return try withTemporaryFolder { directory in try measure(binary, in: directory) }
+    }
+
+    private func measure(_ binary: URL, in directory: URL) throws -> [Figure] {
         var csv = "DeviceId,SHA1,Comment\n"
         for i in 0..<actions {
             csv +=
@@ -30,9 +31,7 @@ struct StatusRefreshBenchmark: Benchmark {
         let actions = self.actions
 
         return try runBlocking { () async throws -> [Figure] in
-            var emulator = EmulatorConfiguration(timeScale: 60, origin: Date())
-            emulator.limits = []
-            let server = try await EmulatorServer.start(emulator)
+            let (server, emulator) = try await startUnlimitedEmulator()
             defer { Task { await server.stop() } }
             let process = MDEBatchProcess(binary: binary, emulator: emulator, baseURL: server.baseURL)
             let clock = ["--time-scale", "60", "--time-origin", ISO8601DateFormatter().string(from: emulator.origin)]
@@ -43,10 +42,7 @@ struct StatusRefreshBenchmark: Benchmark {
                     "1000000/1h", "--quiet", "--report", directory.appendingPathComponent("r.csv").path,
                 ] + clock)
             guard created.status == 0 else { throw BenchmarkError("the run that makes the actions exited \(created.status)") }
-            guard let line = created.stdout.split(separator: "\n").first(where: { $0.hasPrefix("Job q-") }) else {
-                throw BenchmarkError("no job id in: \(created.stdout)")
-            }
-            let job = String(line.dropFirst(4).prefix(10))
+            let job = try jobId(printedBy: created.stdout)
             let before = await server.journal().count
 
             let refresh = try await process.run(

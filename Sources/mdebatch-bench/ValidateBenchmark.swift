@@ -27,7 +27,7 @@ struct ValidateBenchmark: Benchmark {
             }
         }
         let cpu = ProcessMemory.cpuSeconds() - cpuBefore
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.seconds
         precondition(seen == summary.rowCount && summary.fileErrors.isEmpty, "the benchmark input must read cleanly")
         return [
             Figure(name: "\(name).rows", value: Double(summary.rowCount)),

@@ -13,7 +13,7 @@ import Foundation
 /// (its process died; a call still in flight has a later deadline). It counts in a window of
 /// W seconds while that is after `now - W`; a call sent "in the future" by a process whose
 /// clock runs ahead counts until its `sentAt`.
-public struct LedgerWindow: Sendable, Equatable {
+public struct LedgerWindow: Sendable {
     /// One ledger entry, in seconds since 1970.
     public struct Call: Sendable, Equatable {
         public var id: Int64
@@ -142,11 +142,16 @@ public struct LedgerWindow: Sendable, Equatable {
 
     /// The index of the first call whose effective completion is after `instant`.
     private func firstIndex(after instant: Double) -> Int {
+        firstIndex { $0.done > instant }
+    }
+
+    /// The first index of `order` where `isPast` holds (it holds for every later one too).
+    private func firstIndex(where isPast: (Key) -> Bool) -> Int {
         var low = 0
         var high = order.count
         while low < high {
             let middle = (low + high) / 2
-            if order[middle].done > instant { high = middle } else { low = middle + 1 }
+            if isPast(order[middle]) { high = middle } else { low = middle + 1 }
         }
         return low
     }
@@ -159,16 +164,7 @@ public struct LedgerWindow: Sendable, Equatable {
     }
 
     private mutating func remove(_ key: Key) {
-        var low = 0
-        var high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            if order[middle] < key { low = middle + 1 } else { high = middle }
-        }
-        if low < order.count, order[low] == key { order.remove(at: low) }
-    }
-
-    public static func == (a: LedgerWindow, b: LedgerWindow) -> Bool {
-        a.calls == b.calls && a.horizon == b.horizon && a.sentBefore == b.sentBefore
+        let index = firstIndex { !($0 < key) }
+        if index < order.count, order[index] == key { order.remove(at: index) }
     }
 }

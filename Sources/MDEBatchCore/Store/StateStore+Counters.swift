@@ -1,5 +1,4 @@
 import GRDB
-import GRDBSQLite
 
 /// Per-job row counters (migration `v6-perf-jobCounters`; docs/PERFORMANCE.md, "Counting a
 /// job's rows").
@@ -11,71 +10,17 @@ import GRDBSQLite
 /// transactions leaves rows and counters agreeing. A key whose rows all moved on keeps a
 /// zero count.
 ///
-/// Rows are inserted only by `createJob`, which adds the new job's rows to its counters
-/// once, in its transaction, before it commits: its ``RowInserter`` counts them as it
-/// inserts them (`addNewJobRowCounts`). An insert trigger would do the same
-/// row by row, but it cost 5 to 8 µs a row, as much as the insert itself (measured with
-/// `mdebatch-bench dry_run`: docs/PERFORMANCE.md, "Counting a job's rows"). Code that
-/// inserts rows anywhere else must call `countNewJobRows` (one pass over the job's rows) too.
+/// There is no insert trigger: it cost 5 to 8 µs a row, as much as the insert itself
+/// (measured with `mdebatch-bench dry_run`: docs/PERFORMANCE.md, "Counting a job's rows").
+/// Code that inserts rows adds them with `addNewJobRowCounts` in the same transaction:
+/// `createJob` what its ``RowInserter`` counted as it inserted, `applyResolution` the rows
+/// `--all-matches` adds.
 extension StateStore {
     /// The trigger names, to check that they exist (a later migration that rebuilt `jobRow`
     /// would drop them with it: a test guards that).
     static let jobCounterTriggers = ["jobRowCount_delete", "jobRowCount_update"]
 
-    /// Counts the rows of a job just ingested into its counters, in the ingest's
-    /// transaction: one pass over the job's rows (one contiguous rowid range), read through
-    /// SQLite's C API and summed in runs of equal keys (a `GROUP BY` sorts every row first,
-    /// which cost 0.9 s for a million rows).
-    static func countNewJobRows(_ db: Database, jobId: String) throws {
-        let statement = try db.makeStatement(
-            sql: """
-                SELECT state, adopted, actionStatus, COALESCE(actionId, targetActionId) IS NOT NULL
-                FROM jobRow WHERE jobId = ?
-                """)
-        let handle = statement.sqliteStatement
-        sqlite3_bind_text(handle, 1, jobId, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
-        var counters: [JobRowCounter: Int] = [:]
-        // The key of the current run of rows, as the bytes SQLite returned, and its length.
-        var runBytes: [UInt8] = []
-        var runKey: JobRowCounter?
-        var runLength = 0
-        var bytes: [UInt8] = []
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { break }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "counting the job's rows failed")
-            }
-            // state, 0x1F, adopted, tracked, status (or 0x1E for none): one comparable key.
-            bytes.removeAll(keepingCapacity: true)
-            Self.appendText(handle, 0, to: &bytes)
-            bytes.append(0x1F)
-            bytes.append(sqlite3_column_int64(handle, 1) != 0 ? 1 : 0)
-            bytes.append(sqlite3_column_int64(handle, 3) != 0 ? 1 : 0)
-            if sqlite3_column_type(handle, 2) == SQLITE_NULL {
-                bytes.append(0x1E)
-            } else {
-                Self.appendText(handle, 2, to: &bytes)
-            }
-            if runKey != nil, bytes == runBytes {
-                runLength += 1
-                continue
-            }
-            if let key = runKey { counters[key, default: 0] += runLength }
-            let status = sqlite3_column_type(handle, 2) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(handle, 2))
-            runKey = JobRowCounter(
-                state: String(cString: sqlite3_column_text(handle, 0)), adopted: sqlite3_column_int64(handle, 1) != 0,
-                actionStatus: status?.isEmpty == true ? nil : status, tracked: sqlite3_column_int64(handle, 3) != 0)
-            runBytes = bytes
-            runLength = 1
-        }
-        if let key = runKey { counters[key, default: 0] += runLength }
-        try addNewJobRowCounts(db, jobId: jobId, counters: counters)
-    }
-
-    /// Adds rows just inserted into a job to its counters, in the inserting transaction:
-    /// `createJob` passes what its ``RowInserter`` counted as it inserted, so the new rows
-    /// are not read again.
+    /// Adds rows just inserted into a job to its counters, in the inserting transaction.
     static func addNewJobRowCounts(_ db: Database, jobId: String, counters: [JobRowCounter: Int]) throws {
         let upsert = try db.makeStatement(
             sql: """
@@ -85,11 +30,6 @@ extension StateStore {
         for (key, n) in counters {
             try upsert.execute(arguments: [jobId, key.state, key.adopted, key.actionStatus ?? "", key.tracked, n])
         }
-    }
-
-    private static func appendText(_ handle: OpaquePointer, _ column: Int32, to bytes: inout [UInt8]) {
-        guard let text = sqlite3_column_text(handle, column) else { return }
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, column))))
     }
 
     /// Creates the counters table and its triggers, and counts the rows already there.

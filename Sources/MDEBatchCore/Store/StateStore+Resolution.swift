@@ -244,13 +244,12 @@ extension StateStore {
                                 inputHash,
                             ])
                         rowId = db.lastInsertedRowID
-                        // Rows inserted outside ingest are counted by hand (StateStore+Counters).
-                        try db.execute(
-                            sql: """
-                                INSERT INTO jobRowCount (jobId, state, adopted, actionStatus, tracked, n)
-                                VALUES (?, 'unresolved', 0, '', 0, 1)
-                                ON CONFLICT (jobId, state, adopted, actionStatus, tracked) DO UPDATE SET n = n + 1
-                                """, arguments: [jobId])
+                        try Self.addNewJobRowCounts(
+                            db, jobId: jobId,
+                            counters: [
+                                JobRowCounter(
+                                    state: RowState.unresolved.rawValue, adopted: false, actionStatus: nil, tracked: false): 1
+                            ])
                         counts.added += 1
                     }
                     let key = machineId + "|" + sha1
