@@ -1,9 +1,10 @@
 import Foundation
 
 /// How full one window of a policy is at an instant: what the quota decision needs, and no
-/// more. The store computes it with a few indexed queries (`StateStore.windowFills`), so a
-/// decision costs O(windows), not O(calls in the last hour); `SlidingWindowLedger` computes
-/// the same from a list of calls, for the arithmetic and its tests.
+/// more. The store computes it from its copy of the recent ledger (`LedgerWindow`, kept by
+/// `LedgerMirror`) in a few binary searches, so a decision does not count an hour of calls;
+/// `SlidingWindowLedger` computes the same from a list of calls, for the arithmetic and its
+/// tests.
 public struct WindowFill: Sendable, Equatable {
     public var limit: RateLimit
     /// Calls that count in the window now, in flight included.
