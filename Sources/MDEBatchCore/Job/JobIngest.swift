@@ -126,7 +126,8 @@ public enum JobIngest {
                 kind: .quarantine, inputs: names, options: options.canonicalJSON, resubmit: options.resubmit, target: target,
                 commentTag: options.commentTag, pacing: pacing), now: now, anew: anew
         ) { inserter in
-            let result = try pipeline.run(sources) { row in
+            // The inputs are read and validated on a second thread while SQLite inserts.
+            let result = try pipeline.runOnSecondThread(sources) { row in
                 try inserter.insert(row)
             }
             summary = result
