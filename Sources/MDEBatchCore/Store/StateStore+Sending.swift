@@ -90,8 +90,9 @@ extension StateStore {
         requestTimeout: TimeInterval, policy: QuotaPolicy = .mdeDefault, decide: ([WindowFill], Date?) -> SlotDecision
     ) throws -> Reservation {
         // Every statement is a cached, prepared one: this runs once or twice per request,
-        // inside the write lock every process shares.
-        try writer.write { db in
+        // inside the write lock every process shares. A send's grant waits for the disk
+        // (`writeSynced`); a wait writes nothing and syncs nothing.
+        let reserve = { (db: Database) throws -> Reservation in
             if case .send(let rowId) = purpose {
                 let state = try String.fetchOne(
                     db.cachedStatement(sql: "SELECT state FROM jobRow WHERE id = ?"), arguments: [rowId])
@@ -133,6 +134,8 @@ extension StateStore {
             }
             return .granted(attemptId: attemptId, ledgerId: ledgerId)
         }
+        if case .send = purpose { return try writeSynced(reserve) }
+        return try writer.write(reserve)
     }
 
     /// Records how a call ended (`record(slot:rowId:now:call:change:)` with a row update).

@@ -82,13 +82,10 @@ public struct StateStore: Sendable {
     private static func connect(path: String) throws -> StateStore {
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
-            // Every commit reaches the disk before it returns: a power cut, an OS crash or a
-            // battery that dies in a closed laptop never loses a committed `sending` (whose
-            // request may have left) or an action id; `NORMAL`, which GRDB sets on a pool's
-            // writer when it turns WAL on, survives a killed process only. Set here, on the one
-            // connection that writes, after GRDB's own setup. One sync per transaction is
-            // nothing at 100 calls a minute (docs/SAFETY.md, "Checkpoints").
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            // A commit survives a killed process; only the one that marks a row `sending`
+            // also waits for the disk (`writeSynced`). GRDB sets this on a pool's writer when
+            // it turns WAL on; said here so that nothing depends on it.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
             return try StateStore(pool, path: path)
         } catch {
             throw StoreError.classify(error, path: path) ?? StoreError.cannotOpen(path: path, reason: "\(error)")
@@ -115,6 +112,26 @@ public struct StateStore: Sendable {
             throw StoreError.newerSchema(path: path)
         }
         StoreError.lastOpenedPath.withLock { $0 = path }
+    }
+
+    /// A write transaction whose commit is on the disk when it returns
+    /// (`PRAGMA synchronous = FULL` for that commit): the one that marks a row `sending`, so
+    /// that a power cut, an OS crash or a battery dying in a sleeping laptop cannot lose the
+    /// mark of a request that may have left, and the row is looked up before it is sent
+    /// again (docs/SAFETY.md, "Checkpoints"). With WAL the sync also covers every commit
+    /// before it. Other commits survive a killed process only: losing one to a power cut
+    /// leaves its row `sending` or `pending` as it was, which the next run reconciles.
+    func writeSynced<T>(_ body: (Database) throws -> T) throws -> T {
+        try writer.writeWithoutTransaction { db in
+            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
+            defer { try? db.cachedStatement(sql: "PRAGMA synchronous = NORMAL").execute() }
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
     }
 
     static func makeConfiguration() -> Configuration {
