@@ -89,8 +89,14 @@ struct FailpointEndToEndTests {
         let parent = try #require(CancelEndToEndTests.jobId(quarantine.stderr, kind: "q"))
         let report = emulator.folder.path("cancel.csv")
 
+        // A cancel in flight when the process died may land after the resume read its action
+        // open; the resume waits out the send's time-out before cancelling again. At 60× the
+        // default 30 s is half a real second, which a loaded machine can stall the emulator
+        // for: 3 min (3 real seconds) keeps the test about the tool, not the machine.
         let died = try await Self.run(
-            emulator, ["cancel", parent, "--yes", "--report", report, "--concurrency", "2"] + emulator.flags(),
+            emulator,
+            ["cancel", parent, "--yes", "--report", report, "--concurrency", "2", "--request-timeout", "3m"]
+                + emulator.flags(),
             failpoint: point + (point == Failpoint.beforeReport ? "" : "@3"))
         #expect(died.status == Failpoint.exitStatus, "\(point) did not fire: \(Self.describe(died))")
         #expect(died.stderr.contains("failpoint \(point)"), "\(Self.describe(died))")
