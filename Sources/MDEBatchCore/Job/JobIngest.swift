@@ -137,35 +137,10 @@ public enum JobIngest {
     }
 }
 
-extension NewRow {
-    /// The store's row for an ingested row.
-    public init(_ row: IngestedRow) {
-        switch row.verdict {
-        case .valid(let normalized):
-            self.init(
-                source: row.location.source, line: row.location.line, machineId: normalized.machineId,
-                sha1: normalized.sha1, comment: normalized.comment, state: normalized.needsResolution ? .unresolved : .pending)
-            deviceName = normalized.deviceName
-            inputHash = normalized.sha256
-        case .invalid(let reason, let message):
-            self.init(
-                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
-                comment: row.comment, state: .invalid, errorCode: reason.rawValue, errorMessage: message)
-            if !row.deviceName.isEmpty { deviceName = row.deviceName }
-            if !row.sha256.isEmpty { inputHash = row.sha256 }
-        case .duplicate(let first):
-            self.init(
-                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
-                comment: row.comment, state: .duplicate, errorCode: "duplicate", errorMessage: "duplicate of \(first)")
-            if !row.deviceName.isEmpty { deviceName = row.deviceName }
-            if !row.sha256.isEmpty { inputHash = row.sha256 }
-        }
-    }
-}
-
 extension RowInserter {
-    /// Inserts an ingested row: the row `insert(NewRow(row))` would insert, without
-    /// building a ``NewRow`` (its strings are passed on as they are).
+    /// Inserts an ingested row as the store keeps it: a valid row as normalized (`unresolved`
+    /// when a name or SHA-256 must be looked up first), an invalid or duplicate one as read,
+    /// with its reason. Its strings are passed on as they are, without a ``NewRow``.
     func insert(_ row: IngestedRow) throws {
         switch row.verdict {
         case .valid(let normalized):

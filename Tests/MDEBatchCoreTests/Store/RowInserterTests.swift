@@ -133,3 +133,30 @@ struct RowInserterTests {
         #expect(direct[3].errorMessage == "duplicate of incident.csv:3")
     }
 }
+
+extension NewRow {
+    /// The test's own mapping of an ingested row to a store row, written apart from
+    /// `RowInserter.insert(_: IngestedRow)` so that the two check each other.
+    init(_ row: IngestedRow) {
+        switch row.verdict {
+        case .valid(let normalized):
+            self.init(
+                source: row.location.source, line: row.location.line, machineId: normalized.machineId,
+                sha1: normalized.sha1, comment: normalized.comment, state: normalized.needsResolution ? .unresolved : .pending)
+            deviceName = normalized.deviceName
+            inputHash = normalized.sha256
+        case .invalid(let reason, let message):
+            self.init(
+                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                comment: row.comment, state: .invalid, errorCode: reason.rawValue, errorMessage: message)
+            if !row.deviceName.isEmpty { deviceName = row.deviceName }
+            if !row.sha256.isEmpty { inputHash = row.sha256 }
+        case .duplicate(let first):
+            self.init(
+                source: row.location.source, line: row.location.line, machineId: row.machineId, sha1: row.sha1,
+                comment: row.comment, state: .duplicate, errorCode: "duplicate", errorMessage: "duplicate of \(first)")
+            if !row.deviceName.isEmpty { deviceName = row.deviceName }
+            if !row.sha256.isEmpty { inputHash = row.sha256 }
+        }
+    }
+}
