@@ -88,28 +88,22 @@ public final class RowInserter {
             boundSource = source
         }
         sqlite3_bind_int64(handle, 3, Int64(line))
-        // Every text of the row goes into the arena first (its bytes stay put until the
-        // next row), then is bound without a copy.
+        // Every text of the row is copied into the arena, sized for the whole row first so
+        // that it does not move while the row is bound, and bound without a copy.
+        let given: Int = machineId.utf8.count + sha1.utf8.count + comment.utf8.count + state.rawValue.utf8.count
+        let errors: Int = (errorCode?.utf8.count ?? 0) + (errorMessage?.utf8.count ?? 0)
+        let others: Int = (targetActionId?.utf8.count ?? 0) + (deviceName?.utf8.count ?? 0) + (inputHash?.utf8.count ?? 0)
+        reserveArena(given + errors + others)
         arenaUsed = 0
-        var texts = TextSlots()
-        texts.machineId = stage(machineId)
-        texts.sha1 = stage(sha1)
-        texts.comment = stage(comment)
-        texts.state = stage(state.rawValue)
-        texts.errorCode = stage(errorCode)
-        texts.errorMessage = stage(errorMessage)
-        texts.targetActionId = stage(targetActionId)
-        texts.deviceName = stage(deviceName)
-        texts.inputHash = stage(inputHash)
-        bindStatic(handle, 4, texts.machineId)
-        bindStatic(handle, 5, texts.sha1)
-        bindStatic(handle, 6, texts.comment)
-        bindStatic(handle, 7, texts.state)
-        bindStatic(handle, 8, texts.errorCode)
-        bindStatic(handle, 9, texts.errorMessage)
-        bindStatic(handle, 10, texts.targetActionId)
-        bindStatic(handle, 11, texts.deviceName)
-        bindStatic(handle, 12, texts.inputHash)
+        bindStatic(handle, 4, machineId)
+        bindStatic(handle, 5, sha1)
+        bindStatic(handle, 6, comment)
+        bindStatic(handle, 7, state.rawValue)
+        bindStatic(handle, 8, errorCode)
+        bindStatic(handle, 9, errorMessage)
+        bindStatic(handle, 10, targetActionId)
+        bindStatic(handle, 11, deviceName)
+        bindStatic(handle, 12, inputHash)
         let code = sqlite3_step(handle)
         guard code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "inserting a row failed")
@@ -139,59 +133,32 @@ public final class RowInserter {
 
     // MARK: - Binding
 
-    private struct TextSlots {
-        var machineId: Slot = .null
-        var sha1: Slot = .null
-        var comment: Slot = .null
-        var state: Slot = .null
-        var errorCode: Slot = .null
-        var errorMessage: Slot = .null
-        var targetActionId: Slot = .null
-        var deviceName: Slot = .null
-        var inputHash: Slot = .null
-    }
-
-    /// A staged text: its offset and length in the arena, or none (SQL NULL).
-    private enum Slot {
-        case null
-        case text(offset: Int, count: Int)
-    }
-
     private var arenaUsed = 0
 
-    private func stage(_ value: String?) -> Slot {
-        guard var value else { return .null }
-        return value.withUTF8 { bytes in
-            if arenaUsed + bytes.count > arenaCapacity { growArena(toHold: arenaUsed + bytes.count) }
-            let offset = arenaUsed
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                (arena + offset).update(from: base, count: bytes.count)
-            }
-            arenaUsed += bytes.count
-            return .text(offset: offset, count: bytes.count)
-        }
-    }
-
-    /// Only between rows' texts being staged: a grown arena keeps what was staged so far.
-    private func growArena(toHold needed: Int) {
+    /// Makes the arena hold `needed` bytes: a row's texts (the previous row's are no longer needed).
+    private func reserveArena(_ needed: Int) {
+        guard needed > arenaCapacity else { return }
         var capacity = arenaCapacity
         while capacity < needed { capacity *= 2 }
-        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        grown.update(from: arena, count: arenaUsed)
         arena.deallocate()
-        arena = grown
+        arena = .allocate(capacity: capacity)
         arenaCapacity = capacity
     }
 
-    private func bindStatic(_ handle: OpaquePointer, _ index: Int32, _ slot: Slot) {
-        switch slot {
-        case .null:
+    /// Copies `value` into the arena after the row's texts so far and binds it there without a
+    /// copy (SQLITE_STATIC: the bytes stay put until the next row, after this row's step), or
+    /// binds NULL.
+    private func bindStatic(_ handle: OpaquePointer, _ index: Int32, _ value: String?) {
+        guard var value else {
             sqlite3_bind_null(handle, index)
-        case .text(let offset, let count):
-            // SQLITE_STATIC (nil): the arena holds the bytes until the next row is staged,
-            // after this row's step.
+            return
+        }
+        value.withUTF8 { bytes in
+            let start = arena + arenaUsed
+            if let base = bytes.baseAddress, bytes.count > 0 { start.update(from: base, count: bytes.count) }
+            arenaUsed += bytes.count
             _ = sqlite3_bind_text(
-                handle, index, UnsafeRawPointer(arena + offset).assumingMemoryBound(to: CChar.self), Int32(count), nil)
+                handle, index, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
         }
     }
 
