@@ -14,7 +14,6 @@ final class IngestHandoff: @unchecked Sendable {
     private let capacity: Int
     // Guarded by `condition`.
     private var batches: [[IngestedRow]] = []
-    private var head = 0
     private var outcome: Result<IngestSummary, any Error>?
     private var abandoned = false
 
@@ -29,7 +28,7 @@ final class IngestHandoff: @unchecked Sendable {
     func put(_ batch: [IngestedRow]) throws {
         condition.lock()
         defer { condition.unlock() }
-        while batches.count - head >= capacity, !abandoned { condition.wait() }
+        while batches.count >= capacity, !abandoned { condition.wait() }
         if abandoned { throw Abandoned() }
         batches.append(batch)
         condition.broadcast()
@@ -47,15 +46,10 @@ final class IngestHandoff: @unchecked Sendable {
     func take() -> [IngestedRow]? {
         condition.lock()
         defer { condition.unlock() }
-        while head == batches.count, outcome == nil { condition.wait() }
-        guard head < batches.count else { return nil }
-        let batch = batches[head]
-        batches[head] = []
-        head += 1
-        if head == batches.count {
-            batches.removeAll(keepingCapacity: true)
-            head = 0
-        }
+        while batches.isEmpty, outcome == nil { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        // At most `capacity` batches wait: taking the first moves a handful of references.
+        let batch = batches.removeFirst()
         condition.broadcast()
         return batch
     }
