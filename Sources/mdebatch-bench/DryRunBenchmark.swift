@@ -7,28 +7,23 @@ struct DryRunBenchmark: Benchmark {
     let name = "dry_run"
 
     func run(_ configuration: BenchmarkConfiguration) throws -> [Figure] {
-        var statePath = ""
-        defer {
-            if !statePath.isEmpty {
-                try? FileManager.default.removeItem(at: URL(fileURLWithPath: statePath).deletingLastPathComponent())
-            }
+        try withTemporaryFolder { directory in
+            var figures = try measure(configuration, in: directory)
+            // The store is closed now: what stays on disk.
+            let statePath = directory.appendingPathComponent("state.sqlite").path
+            let closed = (try? FileManager.default.attributesOfItem(atPath: statePath)[.size] as? NSNumber)?.doubleValue ?? 0
+            let input = figures.first { $0.name == "\(name).input_mb" }?.value ?? 0
+            figures.append(Figure(name: "\(name).state_file_closed_mb", value: closed / 1_048_576))
+            figures.append(
+                Figure(name: "\(name).state_file_closed_to_input", value: input > 0 ? closed / 1_048_576 / input : 0))
+            return figures
         }
-        var figures = try measure(configuration, statePath: &statePath)
-        // The store is closed now: what stays on disk.
-        let closed = (try? FileManager.default.attributesOfItem(atPath: statePath)[.size] as? NSNumber)?.doubleValue ?? 0
-        let input = figures.first { $0.name == "\(name).input_mb" }?.value ?? 0
-        figures.append(Figure(name: "\(name).state_file_closed_mb", value: closed / 1_048_576))
-        figures.append(Figure(name: "\(name).state_file_closed_to_input", value: input > 0 ? closed / 1_048_576 / input : 0))
-        return figures
     }
 
-    private func measure(_ configuration: BenchmarkConfiguration, statePath resultPath: inout String) throws -> [Figure] {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mdebatch-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    private func measure(_ configuration: BenchmarkConfiguration, in directory: URL) throws -> [Figure] {
         let file = directory.appendingPathComponent("incident.csv")
         _ = try IncidentCSVGenerator(rows: configuration.rows).write(to: file)
         let statePath = directory.appendingPathComponent("state.sqlite").path
-        resultPath = statePath
         let store = try StateStore.open(path: statePath)
         let options = QuarantineJobOptions(ingest: IngestOptions())
         // The file is named as a user names it, `mdebatch run --dry-run incident.csv` in its
